@@ -1,0 +1,64 @@
+"""The Microblog user: Django's user with a profile (about me, avatar, last seen)."""
+
+import hashlib
+import secrets
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
+
+ABOUT_ME_MAX_LENGTH = 140
+
+
+def avatar_upload_to(user: "User", filename: str) -> str:
+    """Store each avatar under a fresh name so browsers never show a stale one."""
+    return f"avatars/{user.pk}/{secrets.token_hex(8)}.webp"
+
+
+class User(AbstractUser):
+    """A member of the site. Usernames are unique whatever their letter case."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=USERNAME_MAX_LENGTH,
+        unique=True,
+        validators=USERNAME_VALIDATORS,
+        help_text=_("Up to 30 letters, digits and underscores; dots and hyphens between them."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    about_me = models.CharField(_("about me"), max_length=ABOUT_ME_MAX_LENGTH, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("A user with that username already exists."),
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("about_me"), ABOUT_ME_MAX_LENGTH),
+                name="accounts_user_about_me_length",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        """The user's public profile page."""
+        return reverse("profile", kwargs={"username": self.username})
+
+    def avatar_url(self, size: int = 80) -> str:
+        """The uploaded avatar if there is one, else the Gravatar identicon of the e-mail."""
+        if self.avatar:
+            return self.avatar.url
+        digest = hashlib.md5(self.email.strip().lower().encode(), usedforsecurity=False)
+        query = urlencode({"d": "identicon", "s": size})
+        return f"https://www.gravatar.com/avatar/{digest.hexdigest()}?{query}"

@@ -1,0 +1,38 @@
+"""Writes on user accounts: profile edits, avatars, last-seen times."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.avatars import square_avatar
+from accounts.models import User
+
+
+@transaction.atomic
+def profile_update(
+    *, user: User, username: str, about_me: str, avatar=None, remove_avatar: bool = False
+) -> User:
+    """Save a user's profile; a new avatar replaces the old one, whose file is deleted."""
+    old_avatar = user.avatar.name if user.avatar else None
+    user.username = username
+    user.about_me = about_me.strip()
+    if avatar is not None:
+        user.avatar.save("avatar.webp", square_avatar(avatar), save=False)
+    elif remove_avatar:
+        user.avatar = None
+    user.save(update_fields=["username", "about_me", "avatar"])
+    if old_avatar and old_avatar != (user.avatar.name or None):
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
+    return user
+
+
+def last_seen_touch(*, user: User) -> None:
+    """Record that `user` is active, writing at most once per LAST_SEEN_INTERVAL_SECONDS."""
+    now = timezone.now()
+    interval = timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
+    if user.last_seen is None or now - user.last_seen >= interval:
+        User.objects.filter(pk=user.pk).update(last_seen=now)
+        user.last_seen = now

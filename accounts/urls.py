@@ -1,0 +1,8 @@
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("user/<str:username>/", views.profile, name="profile"),
+    path("settings/profile/", views.profile_edit, name="profile_edit"),
+]

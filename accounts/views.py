@@ -1,0 +1,48 @@
+"""Profile pages."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import ProfileForm
+from accounts.selectors import profile_get
+from accounts.services import profile_update
+from microblog.pagination import keyset_page
+from posts.selectors import user_posts
+from social.selectors import is_following
+
+
+@require_http_methods(["GET"])
+def profile(request, username: str):
+    """A member's public page: who they are and what they wrote."""
+    user = profile_get(username=username)
+    if user.username != username:
+        return redirect(user)  # one canonical address per profile
+    page = keyset_page(user_posts(user=user), params=request.GET, per_page=settings.POSTS_PER_PAGE)
+    context = {
+        "profile_user": user,
+        "page": page,
+        "is_following": is_following(follower=request.user, followed=user),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    """Change your username, about me and avatar."""
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if form.is_valid():
+        user = profile_update(
+            user=request.user,
+            username=form.cleaned_data["username"],
+            about_me=form.cleaned_data["about_me"],
+            avatar=form.cleaned_data.get("avatar_upload"),
+            remove_avatar=form.cleaned_data.get("remove_avatar", False),
+        )
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(user)
+    return render(request, "accounts/profile_edit.html", {"form": form})

@@ -1,0 +1,132 @@
+"""Fill the database with a realistic, deterministic demo data set, fast."""
+
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from posts.models import Post
+from posts.validators import normalize_post_body
+from social.models import Follow
+
+FIRST_NAMES = (
+    "ana bruno carla diego elena fabio gloria hugo ines jorge karla luis marta nico olga pablo "
+    "quinn rosa sergio teresa ulises vera walter ximena yara zoe amir bea chen dara emeka farah "
+    "goran hana ivan jin kofi lena mateo noor omar priya rafael sofia tomas uma viktor wen"
+).split()
+SUBJECTS = (
+    "my coffee", "the city", "this book", "our team", "the weather", "my garden", "the new album",
+    "the train", "my cat", "the museum", "this recipe", "the match", "my bike", "the sunset",
+)  # fmt: skip
+OPINIONS = (
+    "is wonderful today", "made my morning", "deserves more attention", "surprised me",
+    "is better than expected", "needs a second look", "was a lot of fun", "changed my mind",
+    "is the best thing this week", "could use some work", "kept me up all night",
+)  # fmt: skip
+TAILS = (
+    "", "", "", " What do you think?", " Highly recommended.", " Never again!",
+    " More soon.", " See https://example.com/notes for details.", "\nThanks for reading.",
+)  # fmt: skip
+
+
+def fake_post_body(rng: random.Random) -> str:
+    """A short, plausible post body."""
+    sentences = [
+        f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(OPINIONS)}."
+        for _ in range(rng.randint(1, 2))
+    ]
+    return " ".join(sentences) + rng.choice(TAILS)
+
+
+class Command(BaseCommand):
+    """manage.py seed --users N --posts N --follows N [--seed S]"""
+
+    help = "Add demo users, posts and follows (deterministic for a given --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=50, help="users to create")
+        parser.add_argument("--posts", type=int, default=1000, help="posts to create in all")
+        parser.add_argument(
+            "--follows", type=int, default=10, help="accounts each new user follows"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="random seed")
+        parser.add_argument(
+            "--password", default="microblog-demo", help="password of every demo user"
+        )
+
+    def handle(self, *args, users, posts, follows, seed, password, **options):
+        if min(users, posts, follows) < 0:
+            raise CommandError("--users, --posts and --follows cannot be negative.")
+        rng = random.Random(seed)
+        now = timezone.now()
+        with transaction.atomic():
+            new_users = self.create_users(rng, users, password, now)
+            authors = new_users or list(User.objects.filter(is_active=True))
+            if posts and not authors:
+                raise CommandError("There are no users to write the posts: pass --users.")
+            post_count = self.create_posts(rng, authors, posts, now) if authors else 0
+            follow_count = self.create_follows(rng, new_users, follows)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {len(new_users)} users, {post_count} posts and {follow_count} follows."
+            )
+        )
+        if new_users:
+            self.stdout.write(f"Every demo user's password is {password!r}.")
+
+    def create_users(self, rng, count, password, now) -> list[User]:
+        """Create `count` users named like ana_17, with verified e-mail addresses."""
+        password_hash = make_password(password)  # one slow hash shared, not one per user
+        taken = {name.lower() for name in User.objects.values_list("username", flat=True)}
+        start = User.objects.count() + 1
+        users, number = [], start
+        while len(users) < count:
+            username = f"{rng.choice(FIRST_NAMES)}_{number}"
+            number += 1
+            if username in taken:
+                continue
+            users.append(
+                User(
+                    username=username,
+                    email=f"{username}@example.com",
+                    password=password_hash,
+                    about_me=f"Hi, I am {username.split('_')[0].capitalize()}.",
+                    date_joined=now - timedelta(days=rng.randint(90, 900)),
+                )
+            )
+        User.objects.bulk_create(users, batch_size=2000)
+        users = list(User.objects.filter(username__in=[user.username for user in users]))
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+            batch_size=2000,
+        )
+        return users
+
+    def create_posts(self, rng, authors, count, now) -> int:
+        """Create `count` posts over the last 90 days; a few authors write most of them."""
+        weights = [1 / rank for rank in range(1, len(authors) + 1)]
+        chosen = rng.choices(authors, weights=weights, k=count)
+        offsets = sorted((rng.randint(0, 90 * 24 * 3600) for _ in range(count)), reverse=True)
+        batch = []
+        for author, seconds_ago in zip(chosen, offsets, strict=True):
+            body = normalize_post_body(fake_post_body(rng))
+            created = now - timedelta(seconds=seconds_ago, microseconds=rng.randint(0, 999_999))
+            batch.append(Post(author=author, body=body, created=created))
+        Post.objects.bulk_create(batch, batch_size=5000)
+        return count
+
+    def create_follows(self, rng, new_users, per_user) -> int:
+        """Make each new user follow `per_user` other users (never themselves)."""
+        everyone = list(User.objects.values_list("pk", flat=True))
+        follows = []
+        for user in new_users:
+            candidates = rng.sample(everyone, min(len(everyone), per_user + 1))
+            targets = [pk for pk in candidates if pk != user.pk][:per_user]
+            follows += [Follow(follower_id=user.pk, followed_id=pk) for pk in targets]
+        Follow.objects.bulk_create(follows, batch_size=5000, ignore_conflicts=True)
+        return len(follows)

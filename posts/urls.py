@@ -1,0 +1,9 @@
+from django.urls import path
+
+from posts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("explore/", views.explore, name="explore"),
+    path("post/<int:post_id>/delete/", views.delete, name="post_delete"),
+]

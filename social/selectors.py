@@ -1,0 +1,40 @@
+"""Reads about follows, and the home timeline built from them."""
+
+from django.db.models import Q, QuerySet
+
+from posts.models import Post
+from social.models import Follow
+
+
+def home_timeline(*, user) -> QuerySet[Post]:
+    """The user's own posts and those of everyone they follow, newest first, in one query."""
+    followed = Follow.objects.filter(follower=user).values("followed_id")
+    return Post.objects.filter(Q(author=user) | Q(author__in=followed)).select_related("author")
+
+
+def followers_of(*, user) -> QuerySet[Follow]:
+    """Follows whose `follower` reads `user`, newest first."""
+    return Follow.objects.filter(followed=user).select_related("follower")
+
+
+def followed_by(*, user) -> QuerySet[Follow]:
+    """Follows of the accounts `user` reads, newest first."""
+    return Follow.objects.filter(follower=user).select_related("followed")
+
+
+def is_following(*, follower, followed) -> bool:
+    """Whether `follower` follows `followed` (False for anonymous visitors)."""
+    if not follower.is_authenticated:
+        return False
+    return Follow.objects.filter(follower=follower, followed=followed).exists()
+
+
+def followed_ids_among(*, follower, users) -> set[int]:
+    """The ids of `users` that `follower` follows, for follow buttons on a list (one query)."""
+    if not follower.is_authenticated or not users:
+        return set()
+    return set(
+        Follow.objects.filter(follower=follower, followed__in=users).values_list(
+            "followed_id", flat=True
+        )
+    )
