@@ -10,7 +10,7 @@ from accounts.models import User
 class ProfileForm(forms.ModelForm):
     """Username, about me, and an optional new avatar (or its removal)."""
 
-    avatar_upload = forms.ImageField(
+    avatar_upload = forms.FileField(
         label=_("New avatar"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF, up to 2 MB. It is cropped to a square."),

@@ -13,6 +13,7 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Say something"),
         strip=False,
+        required=False,  # normalize_post_body explains an empty post in its own words
         widget=forms.Textarea(
             attrs={
                 "rows": 3,

@@ -1,0 +1,53 @@
+"""Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
+
+import pytest
+
+from accounts.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Keep tests fast and hermetic."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def user(db):
+    """A member who was seen just now (so no last-seen write disturbs query counts)."""
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    """Another member."""
+    return UserFactory()
+
+
+@pytest.fixture
+def member_client(client, user):
+    """A test client logged in as `user`."""
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive the system Chromium: Playwright must not download a browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,0 +1,56 @@
+"""Every page runs a fixed number of SQL queries, whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from posts.tests.factories import PostFactory
+from social.tests.factories import FollowFactory
+
+pytestmark = pytest.mark.django_db
+
+# A member's request costs 2 queries (session, user), plus 2 for their permissions
+# when a page shows someone else's post (moderators see "Delete" on every post).
+PAGES = [
+    # (name, url, logged in, expected queries)
+    ("home", lambda u: reverse("home"), True, 2 + 2 + 1),
+    ("explore", lambda u: reverse("explore"), False, 1),
+    ("explore, member", lambda u: reverse("explore"), True, 2 + 2 + 1),
+    # profile with counts, "do I follow them?", posts
+    ("profile", lambda u: reverse("profile", args=[u.username]), True, 2 + 3),
+    # profile with counts, follows with users, "which of them do I follow?"
+    ("followers", lambda u: reverse("followers", args=[u.username]), True, 2 + 3),
+    ("following", lambda u: reverse("following", args=[u.username]), True, 2 + 3),
+]
+
+
+@pytest.fixture
+def busy_user(db):
+    """A member with many posts, followers and followed accounts who post too."""
+    user = UserFactory()
+    for _ in range(12):
+        friend = UserFactory()
+        FollowFactory(follower=user, followed=friend)
+        FollowFactory(follower=friend, followed=user)
+        PostFactory(author=friend)
+        PostFactory(author=user)
+    return user
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(("name", "url", "logged_in", "expected"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_query_count_is_fixed(client, settings, busy_user, name, url, logged_in, expected):
+    if logged_in:
+        client.force_login(busy_user)
+    counts = []
+    for per_page in (2, 20):
+        settings.POSTS_PER_PAGE = per_page
+        counts.append(count_queries(client, url(busy_user)))
+    assert counts == [expected, expected]

@@ -1,0 +1,53 @@
+"""manage.py seed: a deterministic demo data set that follows the app's rules."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F
+
+from accounts.models import User
+from posts.models import Post
+from social.models import Follow
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        list(User.objects.order_by("pk").values_list("username", flat=True)),
+        list(Post.objects.order_by("pk").values_list("author__username", "body")),
+        sorted(Follow.objects.values_list("follower__username", "followed__username")),
+    )
+
+
+def test_seed_creates_what_was_asked_within_the_rules():
+    call_command("seed", users=20, posts=300, follows=5, seed=7, verbosity=0)
+    assert User.objects.count() == 20
+    assert Post.objects.count() == 300
+    assert Follow.objects.count() == 20 * 5
+    assert all(1 <= len(body) <= 140 for body in Post.objects.values_list("body", flat=True))
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    # Demo users can log in with the documented password, by username or e-mail.
+    user = User.objects.first()
+    assert user.check_password("microblog-demo")
+    assert user.emailaddress_set.get().verified
+
+
+def test_same_seed_same_data():
+    call_command("seed", users=10, posts=100, follows=3, seed=42, verbosity=0)
+    first = snapshot()
+    User.objects.all().delete()
+    call_command("seed", users=10, posts=100, follows=3, seed=42, verbosity=0)
+    assert snapshot() == first
+
+
+def test_seed_adds_to_an_existing_site_without_clashes():
+    call_command("seed", users=5, posts=10, follows=2, verbosity=0)
+    call_command("seed", users=5, posts=10, follows=2, verbosity=0)
+    assert User.objects.count() == 10
+    assert Post.objects.count() == 20
+
+
+def test_posts_without_users_is_a_clear_error():
+    with pytest.raises(CommandError, match="no users"):
+        call_command("seed", users=0, posts=10, follows=0, verbosity=0)
