@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export HOST PORT
 
-.PHONY: run test lint format seed install messages clean
+.PHONY: run test lint format seed install messages bench clean
 
 $(UV):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -46,3 +46,6 @@ format: install
 
 clean:
 	rm -rf $(VENV) .tools
+
+bench: install
+	$(PY) bench/timeline.py

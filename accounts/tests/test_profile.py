@@ -1,5 +1,6 @@
 """Profile pages and profile editing, avatars included."""
 
+import os
 from datetime import timedelta
 from io import BytesIO
 
@@ -53,7 +54,7 @@ class TestProfilePage:
         assert client.get(reverse("profile", args=[gone.username])).status_code == 404
 
     def test_other_letter_case_redirects_to_the_canonical_address(self, client):
-        user = UserFactory(username="Susan")
+        UserFactory(username="Susan")
         response = client.get(reverse("profile", args=["susan"]))
         assert response.status_code == 302
         assert response["Location"] == reverse("profile", args=["Susan"])
@@ -127,8 +128,6 @@ class TestEditProfile:
         user.refresh_from_db()
         assert not user.avatar
         assert "gravatar.com" in user.avatar_url()
-        import os
-
         assert not os.path.exists(first) and not os.path.exists(second)
 
     def test_a_file_that_is_not_an_image_is_refused(self, member_client, user):
@@ -143,18 +142,14 @@ class TestEditProfile:
         assert not user.avatar
 
     def test_an_unsupported_image_format_is_refused(self, member_client, user):
-        response = member_client.post(
-            reverse("profile_edit"),
-            {"username": user.username, "about_me": "", "avatar_upload": image_upload("me.bmp", "BMP")},
-        )
+        data = {"username": user.username, "avatar_upload": image_upload("me.bmp", "BMP")}
+        response = member_client.post(reverse("profile_edit"), data)
         assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
 
     def test_an_oversized_image_is_refused(self, member_client, user, settings):
         settings.AVATAR_MAX_BYTES = 1000
-        response = member_client.post(
-            reverse("profile_edit"),
-            {"username": user.username, "about_me": "", "avatar_upload": image_upload(size=(900, 900))},
-        )
+        data = {"username": user.username, "avatar_upload": image_upload(size=(900, 900))}
+        response = member_client.post(reverse("profile_edit"), data)
         assert "the limit is" in response.content.decode()
         user.refresh_from_db()
         assert not user.avatar

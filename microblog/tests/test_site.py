@@ -116,9 +116,8 @@ def test_websocket_cable_endpoint_speaks_actioncable():
     from microblog.asgi import application
 
     async def connect():
-        communicator = WebsocketCommunicator(
-            application, "/cable", headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")]
-        )
+        headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+        communicator = WebsocketCommunicator(application, "/cable", headers=headers)
         connected, _subprotocol = await communicator.connect()
         welcome = await communicator.receive_json_from(timeout=5)
         await communicator.disconnect()

@@ -171,7 +171,10 @@ class TestDelete:
     def test_offsite_next_is_ignored(self, member_client, user):
         post = PostFactory(author=user)
         url = reverse("post_delete", args=[post.pk])
-        assert "evil.example" not in member_client.get(url, {"next": "https://evil.example/"}).content.decode()
+        assert (
+            "evil.example"
+            not in member_client.get(url, {"next": "https://evil.example/"}).content.decode()
+        )
         response = member_client.post(url, {"next": "https://evil.example/"})
         assert response["Location"] == reverse("home")
 

@@ -71,13 +71,15 @@ class Command(BaseCommand):
                 raise CommandError("There are no users to write the posts: pass --users.")
             post_count = self.create_posts(rng, authors, posts, now) if authors else 0
             follow_count = self.create_follows(rng, new_users, follows)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {len(new_users)} users, {post_count} posts and {follow_count} follows."
+        if options["verbosity"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {len(new_users)} users, {post_count} posts "
+                    f"and {follow_count} follows."
+                )
             )
-        )
-        if new_users:
-            self.stdout.write(f"Every demo user's password is {password!r}.")
+            if new_users:
+                self.stdout.write(f"Every demo user's password is {password!r}.")
 
     def create_users(self, rng, count, password, now) -> list[User]:
         """Create `count` users named like ana_17, with verified e-mail addresses."""
