@@ -41,9 +41,18 @@ def unfollow(request, username: str):
     return redirect_back(request, followed.get_absolute_url())
 
 
-def _follow_list(request, username: str, *, selector, person_field: str, template: str):
-    """Render one page of a member's followers or followed accounts."""
+@require_http_methods(["GET"])
+def people(request, username: str, *, direction: str):
+    """One page of a member's followers (direction "followers") or followed accounts."""
     user = profile_get(username=username)
+    if direction == "followers":
+        selector, person_field = followers_of, "follower"
+        heading = _("Followers of %(username)s") % {"username": user.username}
+        empty_message = _("Nobody follows %(username)s yet.") % {"username": user.username}
+    else:
+        selector, person_field = followed_by, "followed"
+        heading = _("Followed by %(username)s") % {"username": user.username}
+        empty_message = _("%(username)s does not follow anyone yet.") % {"username": user.username}
     page = keyset_page(selector(user=user), params=request.GET, per_page=settings.POSTS_PER_PAGE)
     people = [getattr(follow, person_field) for follow in page.items]
     context = {
@@ -51,29 +60,7 @@ def _follow_list(request, username: str, *, selector, person_field: str, templat
         "page": page,
         "people": people,
         "followed_ids": followed_ids_among(follower=request.user, users=people),
+        "heading": heading,
+        "empty_message": empty_message,
     }
-    return render(request, template, context)
-
-
-@require_http_methods(["GET"])
-def followers(request, username: str):
-    """Who follows this member."""
-    return _follow_list(
-        request,
-        username,
-        selector=followers_of,
-        person_field="follower",
-        template="social/followers.html",
-    )
-
-
-@require_http_methods(["GET"])
-def following(request, username: str):
-    """Whom this member follows."""
-    return _follow_list(
-        request,
-        username,
-        selector=followed_by,
-        person_field="followed",
-        template="social/following.html",
-    )
+    return render(request, "social/people.html", context)

@@ -1,6 +1,7 @@
 """Every page runs a fixed number of SQL queries, whatever the page size."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +24,13 @@ PAGES = [
     # profile with counts, follows with users, "which of them do I follow?"
     ("followers", lambda u: reverse("followers", args=[u.username]), True, 2 + 3),
     ("following", lambda u: reverse("following", args=[u.username]), True, 2 + 3),
+    ("edit profile", lambda u: reverse("profile_edit"), True, 2),
+    ("delete confirmation", lambda u: reverse("post_delete", args=[u.posts.first().pk]), True, 3),
+    ("log in", lambda u: reverse("account_login"), False, 0),
+    ("sign up", lambda u: reverse("account_signup"), False, 0),
+    ("password reset", lambda u: reverse("account_reset_password"), False, 0),
+    # allauth's e-mail page: the addresses, and whether one more may be added
+    ("e-mail addresses", lambda u: reverse("account_email"), True, 2 + 2),
 ]
 
 
@@ -30,6 +38,8 @@ PAGES = [
 def busy_user(db):
     """A member with many posts, followers and followed accounts who post too."""
     user = UserFactory()
+    # Signing up records the address; without it allauth's page would create it on first view.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     for _ in range(12):
         friend = UserFactory()
         FollowFactory(follower=user, followed=friend)

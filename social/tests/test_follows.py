@@ -102,6 +102,12 @@ class TestViews:
         assert response["Location"].startswith(reverse("account_login"))
         assert not Follow.objects.exists()
 
+    def test_follow_without_csrf_token_is_refused(self, user, other_user):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        assert client.post(reverse("follow", args=[other_user.username])).status_code == 403
+        assert not Follow.objects.exists()
+
     def test_follower_lists_with_their_buttons(self, member_client, user, other_user):
         fan = UserFactory()
         FollowFactory(follower=fan, followed=other_user)
