@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import validate_avatar_upload
 from accounts.models import User
+from accounts.timezones import timezone_choices
 
 
 class ProfileForm(forms.ModelForm):
@@ -25,10 +26,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "about_me"]
+        fields = ["username", "about_me", "language", "timezone"]
         widgets = {"about_me": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "language": _("Empty: the language your browser asks for."),
+            "timezone": _("Empty: the time zone your browser reports."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Browser default")), *self.fields["language"].choices[1:]]
+        self.fields["timezone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            required=False,
+            choices=[("", _("Browser default")), *timezone_choices()],
+            help_text=self.Meta.help_texts["timezone"],
+        )
         if not self.instance.avatar:
             del self.fields["remove_avatar"]

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Length, Lower
@@ -35,6 +36,11 @@ class User(AbstractUser):
     about_me = models.CharField(_("about me"), max_length=ABOUT_ME_MAX_LENGTH, blank=True)
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+    # Empty means "as the browser says": Accept-Language, and the time zone it reports.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     objects = UserManager()
 

@@ -12,17 +12,26 @@ from accounts.models import User
 
 @transaction.atomic
 def profile_update(
-    *, user: User, username: str, about_me: str, avatar=None, remove_avatar: bool = False
+    *,
+    user: User,
+    username: str,
+    about_me: str,
+    language: str = "",
+    timezone_name: str = "",
+    avatar=None,
+    remove_avatar: bool = False,
 ) -> User:
     """Save a user's profile; a new avatar replaces the old one, whose file is deleted."""
     old_avatar = user.avatar.name if user.avatar else None
     user.username = username
     user.about_me = about_me.strip()
+    user.language = language
+    user.timezone = timezone_name
     if avatar is not None:
         user.avatar.save("avatar.webp", square_avatar(avatar), save=False)
     elif remove_avatar:
         user.avatar = None
-    user.save(update_fields=["username", "about_me", "avatar"])
+    user.save(update_fields=["username", "about_me", "language", "timezone", "avatar"])
     if old_avatar and old_avatar != (user.avatar.name or None):
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
@@ -36,3 +45,15 @@ def last_seen_touch(*, user: User) -> None:
     if user.last_seen is None or now - user.last_seen >= interval:
         User.objects.filter(pk=user.pk).update(last_seen=now)
         user.last_seen = now
+
+
+def timezone_remember(*, user: User, timezone_name: str) -> None:
+    """Save the time zone the browser reported for a member who has none saved."""
+    User.objects.filter(pk=user.pk, timezone="").update(timezone=timezone_name)
+    user.timezone = timezone_name
+
+
+def language_save(*, user: User, language: str) -> None:
+    """Remember a member's language choice on their account."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

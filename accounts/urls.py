@@ -5,4 +5,5 @@ from accounts import views
 urlpatterns = [
     path("user/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
+    path("i18n/language/", views.language_set, name="set_language"),
 ]

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_get
-from accounts.services import profile_update
+from accounts.services import language_save, profile_update
 from microblog.pagination import keyset_page
 from posts.selectors import user_posts
 from social.selectors import is_following
@@ -42,7 +43,19 @@ def profile_edit(request):
             about_me=form.cleaned_data["about_me"],
             avatar=form.cleaned_data.get("avatar_upload"),
             remove_avatar=form.cleaned_data.get("remove_avatar", False),
+            language=form.cleaned_data["language"],
+            timezone_name=form.cleaned_data["timezone"],
         )
         messages.success(request, _("Your changes have been saved."))
         return redirect(user)
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """Django's set_language (cookie, redirect), plus saving the choice on the account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        language_save(user=request.user, language=language)
+    return response

@@ -50,7 +50,9 @@ INSTALLED_APPS = [
     "channels",
     "turbo_helper",
     "django_tasks_db",
+    "rosetta",
     # Microblog
+    "microblog",
     "accounts",
     "posts",
     "social",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastSeenMiddleware",
+    "accounts.middleware.LocalizationMiddleware",
 ]
 
 ROOT_URLCONF = "microblog.urls"
@@ -159,10 +162,19 @@ ACCOUNT_USERNAME_MIN_LENGTH = 2
 ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_LOGOUT_REDIRECT_URL = "explore"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Microblog] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# django-rosetta: translators (the "Translators" group) edit the catalogues in the browser.
+ROSETTA_ACCESS_CONTROL_FUNCTION = "accounts.permissions.can_translate"
+ROSETTA_MESSAGES_PER_PAGE = 25
+ROSETTA_SHOW_AT_ADMIN_PANEL = True
+ROSETTA_WSGI_AUTO_RELOAD = False
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -1,5 +1,8 @@
-/* Microblog's small enhancements. The site works without them. */
+/* Microblog's small enhancements. The site works without them.
+   Strings come from Django's JavaScript catalogue (gettext, ngettext, interpolate). */
 "use strict";
+
+const LANGUAGE = document.documentElement.lang || "en";
 
 // Remaining-characters counter under the compose box.
 function setUpCharCounters() {
@@ -10,12 +13,15 @@ function setUpCharCounters() {
         const update = () => {
             // The server counts trimmed text with \n line breaks, as .value gives them.
             const remaining = limit - textarea.value.trim().length;
-            counter.textContent = counter.dataset[remaining < 0 ? "over" : "remaining"]
-                .replace("%(count)s", Math.abs(remaining).toLocaleString(document.documentElement.lang));
+            const count = Math.abs(remaining);
+            const template = remaining >= 0
+                ? ngettext("%(count)s character left", "%(count)s characters left", count)
+                : ngettext("%(count)s character too many", "%(count)s characters too many", count);
+            counter.textContent = interpolate(template, { count: count.toLocaleString(LANGUAGE) }, true);
             counter.classList.toggle("over-limit", remaining < 0);
         };
         textarea.addEventListener("input", update);
-        if (counter.dataset.remaining) update();
+        update();
     });
 }
 
@@ -51,8 +57,58 @@ function setUpAvatarFallback() {
     });
 }
 
+// The server shows times in the zone of the "tz" cookie: keep it equal to the browser's.
+function rememberTimeZone() {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const current = document.cookie.split("; ").find((item) => item.startsWith("tz="));
+    if (zone && current !== `tz=${zone}`) {
+        document.cookie = `tz=${zone}; path=/; max-age=31536000; SameSite=Lax`;
+    }
+}
+
+const RELATIVE_UNITS = [
+    ["year", 365 * 24 * 3600], ["month", 30 * 24 * 3600], ["week", 7 * 24 * 3600],
+    ["day", 24 * 3600], ["hour", 3600], ["minute", 60],
+];
+
+function relativeText(date, format) {
+    const seconds = (date.getTime() - Date.now()) / 1000;
+    for (const [unit, size] of RELATIVE_UNITS) {
+        if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+    }
+    return format.format(0, "second"); // "now"
+}
+
+// <time> elements: relative ("3 minutes ago") or absolute, in the reader's language and zone.
+function localizeTimes() {
+    const relative = new Intl.RelativeTimeFormat(LANGUAGE, { numeric: "auto" });
+    const exact = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "full", timeStyle: "short" });
+    const absolute = {
+        date: new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "long" }),
+        datetime: new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "long", timeStyle: "short" }),
+    };
+    const refresh = () => {
+        document.querySelectorAll("time[data-relative]").forEach((element) => {
+            element.textContent = relativeText(new Date(element.dateTime), relative);
+        });
+    };
+    document.querySelectorAll("time[data-relative]").forEach((element) => {
+        element.title = exact.format(new Date(element.dateTime));
+        // A tooltip shows the exact time on focus as well as on hover.
+        if (window.bootstrap) new bootstrap.Tooltip(element, { trigger: "hover focus" });
+    });
+    document.querySelectorAll("time[data-absolute]").forEach((element) => {
+        const format = absolute[element.dataset.absolute] || absolute.date;
+        element.textContent = format.format(new Date(element.dateTime));
+    });
+    refresh();
+    window.setInterval(refresh, 30 * 1000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+    rememberTimeZone();
     setUpCharCounters();
     preventDoubleSubmit();
     setUpAvatarFallback();
+    localizeTimes();
 });

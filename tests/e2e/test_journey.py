@@ -41,7 +41,7 @@ def test_sign_up_post_follow_unfollow_and_reset_password(page: Page, live_server
     sign_up(page, base, "bob")
     compose = page.get_by_label("Say something")
     compose.fill("Hello from Bob!")
-    expect(page.locator("#id_body_counter")).to_have_text("Characters left: 125")
+    expect(page.locator("#id_body_counter")).to_have_text("125 characters left")
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Your post is now live!")
     expect(page.locator(".post-body")).to_have_text(["Hello from Bob!"])
