@@ -22,7 +22,7 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 install: $(VENV)/.installed
 
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools --verbosity 0
+	$(PY) manage.py translate --verbosity 0 compile
 
 run: install messages
 	$(PY) manage.py migrate --no-input

@@ -35,7 +35,10 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Browser default")), *self.fields["language"].choices[1:]]
+        self.fields["language"].choices = [
+            ("", _("Browser default")),
+            *self.fields["language"].choices[1:],
+        ]
         self.fields["timezone"] = forms.ChoiceField(
             label=_("Time zone"),
             required=False,
