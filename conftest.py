@@ -1,13 +1,15 @@
 """Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Keep tests fast and hermetic."""
+    """Keep tests fast and hermetic (rate limits start afresh in every test)."""
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -68,3 +68,24 @@ class User(AbstractUser):
         digest = hashlib.md5(self.email.strip().lower().encode(), usedforsecurity=False)
         query = urlencode({"d": "identicon", "s": size})
         return f"https://www.gravatar.com/avatar/{digest.hexdigest()}?{query}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "expires"], name="accounts_token_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.created:%Y-%m-%d %H:%M}"

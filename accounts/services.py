@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -57,3 +58,32 @@ def language_save(*, user: User, language: str) -> None:
     """Remember a member's language choice on their account."""
     User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
+
+
+@transaction.atomic
+def user_create(*, username: str, email: str, password: str, about_me: str = "") -> User:
+    """Register a member from validated data; their e-mail address awaits verification."""
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        about_me=about_me.strip(),
+        last_seen=timezone.now(),
+    )
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user
+
+
+@transaction.atomic
+def email_change(*, user: User, email: str) -> None:
+    """Make `email` the member's primary address; their other addresses stay."""
+    if user.email.lower() == email.lower():
+        return
+    EmailAddress.objects.filter(user=user).update(primary=False)
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email__iexact=email, defaults={"email": email}
+    )
+    address.primary = True
+    address.save(update_fields=["primary"])
+    user.email = email
+    user.save(update_fields=["email"])

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "turbo_helper",
     "django_tasks_db",
     "rosetta",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Microblog
     "microblog",
     "accounts",
@@ -215,6 +218,44 @@ POST_MAX_LENGTH = 140
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZE = 256
 LAST_SEEN_INTERVAL_SECONDS = 60
+API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)
+
+# REST API (Django REST Framework). No CORS: the site and its API share one origin.
+API_MAX_PER_PAGE = 100
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["microblog.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "microblog.api.throttling.TokenRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="60/minute"),
+        "token": env.str("API_RATE_TOKEN", default="600/minute"),
+        "tokens": env.str("API_RATE_TOKENS", default="10/minute"),
+        "user_create": env.str("API_RATE_USER_CREATE", default="10/hour"),
+    },
+    "EXCEPTION_HANDLER": "microblog.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Microblog API",
+    "DESCRIPTION": (
+        "The Flask Mega-Tutorial's microblog API, wire-compatible, and more. Get a token "
+        "with HTTP Basic at POST /api/tokens, then send `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Security
 SECURE_PROXY_SSL_HEADER = (

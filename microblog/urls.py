@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("rosetta/", include("rosetta.urls")),
+    path("api/", include("microblog.api.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("posts.urls")),
     path("", include("accounts.urls")),

@@ -1,0 +1,58 @@
+"""Every API error has the tutorial's body: {"error": "<reason phrase>", "message": "..."}."""
+
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from rest_framework import serializers
+from rest_framework.views import exception_handler
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (`fields` only for invalid input)."""
+
+    error = serializers.CharField(help_text="The HTTP reason phrase, e.g. “Not Found”.")
+    message = serializers.CharField(required=False, help_text="What went wrong.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: the messages of each field.",
+    )
+
+
+def error_body(status: int, message: str | None = None) -> dict:
+    """The error body for an HTTP status."""
+    body = {"error": HTTPStatus(status).phrase}
+    if message:
+        body["message"] = message
+    return body
+
+
+def _messages(detail) -> list[str]:
+    """Flatten DRF's nested error details into sentences."""
+    if isinstance(detail, dict):
+        return [
+            f"{field}: {text}" if field not in {"detail", "non_field_errors"} else text
+            for field, value in detail.items()
+            for text in _messages(value)
+        ]
+    if isinstance(detail, list):
+        return [text for item in detail for text in _messages(item)]
+    return [str(detail)]
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, with its body rewritten into the tutorial's error format."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    body = error_body(response.status_code, " ".join(_messages(detail)))
+    if isinstance(detail, dict) and "detail" not in detail:
+        body["fields"] = {field: _messages(value) for field, value in detail.items()}
+    response.data = body
+    return response
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """404 for an /api/ path that matches no endpoint."""
+    return JsonResponse(error_body(404, "There is no such endpoint."), status=404)

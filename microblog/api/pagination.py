@@ -1,0 +1,83 @@
+"""The tutorial's collection envelope: {"items", "_meta", "_links"}, by page or by cursor.
+
+Page numbers (`?page=&per_page=`) answer with totals, as the tutorial does. Lists of posts
+also take `?cursor=` (from `_links.next_cursor`): a keyset position whose cost does not
+grow with depth, for clients that walk far into a million posts.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from microblog.pagination import cursor_for, keyset_page, parse_cursor
+
+
+def _positive_int(request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["Expected a whole number."]}) from None
+    if value < 1:
+        raise ValidationError({name: ["Expected a number of 1 or more."]})
+    return min(value, maximum) if maximum else value
+
+
+def _link(request, **params) -> str:
+    return f"{request.path}?{urlencode(params)}"
+
+
+def paginated_response(request, queryset, serializer_class, *, cursor: bool = False) -> Response:
+    """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most."""
+    per_page = _positive_int(request, "per_page", 10, settings.API_MAX_PER_PAGE)
+    context = {"request": request}
+    if cursor and "cursor" in request.query_params:
+        position = request.query_params["cursor"]
+        if parse_cursor(position) is None:
+            raise ValidationError({"cursor": ["This cursor is not valid."]})
+        page = keyset_page(queryset, params={"before": position}, per_page=per_page)
+        older = _link(request, cursor=page.older, per_page=per_page) if page.older else None
+        return Response(
+            {
+                "items": serializer_class(page.items, many=True, context=context).data,
+                "_meta": {"page": None, "per_page": per_page, "total_pages": None,
+                          "total_items": None},
+                "_links": {
+                    "self": _link(request, cursor=position, per_page=per_page),
+                    "next": older,
+                    "prev": None,
+                    "next_cursor": older,
+                },
+            }
+        )  # fmt: skip
+    page = _positive_int(request, "page", 1)
+    total_items = queryset.count()
+    total_pages = max(1, -(-total_items // per_page))
+    items = list(queryset[(page - 1) * per_page : page * per_page])
+    links = {
+        "self": _link(request, page=page, per_page=per_page),
+        "next": _link(request, page=page + 1, per_page=per_page) if page < total_pages else None,
+        "prev": _link(request, page=page - 1, per_page=per_page) if page > 1 else None,
+    }
+    if cursor:
+        links["next_cursor"] = (
+            _link(request, cursor=cursor_for(items[-1]), per_page=per_page)
+            if items and page < total_pages
+            else None
+        )
+    return Response(
+        {
+            "items": serializer_class(items, many=True, context=context).data,
+            "_meta": {
+                "page": page,
+                "per_page": per_page,
+                "total_pages": total_pages,
+                "total_items": total_items,
+            },
+            "_links": links,
+        }
+    )

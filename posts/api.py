@@ -1,0 +1,149 @@
+"""API: posts, the home timeline and explore, through the site's services and selectors."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import ERRORS, PAGE_PARAMETERS, iso
+from accounts.models import User
+from microblog.api.pagination import paginated_response
+from posts.models import Post
+from posts.selectors import explore_posts, user_posts
+from posts.services import can_delete_post, post_create, post_delete
+from social.selectors import home_timeline
+
+POST_PAGE_PARAMETERS = [
+    *PAGE_PARAMETERS,
+    OpenApiParameter(
+        "cursor",
+        str,
+        description="A position from `_links.next_cursor`: pages by cursor, fast at any depth.",
+    ),
+]
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    """The author of a post, in brief."""
+
+    _links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "_links"]
+
+    def get__links(self, user) -> dict[str, str]:
+        """The author's resource and avatar."""
+        request = self.context["request"]
+        return {
+            "self": reverse("api_user", args=[user.pk]),
+            "avatar": request.build_absolute_uri(user.avatar_url(size=64)),
+        }
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post."""
+
+    timestamp = serializers.SerializerMethodField()
+    author = AuthorSerializer(read_only=True)
+    _links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "body", "language", "timestamp", "author", "_links"]
+
+    def get_timestamp(self, post) -> str:
+        """When it was posted (ISO 8601, UTC offset)."""
+        return iso(post.created)
+
+    def get__links(self, post) -> dict[str, str]:
+        """The post's resource and its author's."""
+        return {
+            "self": reverse("api_post", args=[post.pk]),
+            "author": reverse("api_user", args=[post.author_id]),
+        }
+
+
+class PostCreateSerializer(serializers.Serializer):
+    """What POST /api/posts takes; the body follows the site's rules (1-140 characters)."""
+
+    body = serializers.CharField(trim_whitespace=False)
+
+
+def posts_response(request, queryset) -> Response:
+    """A page of posts in the collection envelope, by page number or cursor."""
+    return paginated_response(request, queryset, PostSerializer, cursor=True)
+
+
+class PostCreateView(APIView):
+    """POST: publish a post as the token's owner."""
+
+    @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer, **ERRORS})
+    def post(self, request):
+        """Create a post; 201 with the post and its Location."""
+        serializer = PostCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            post = post_create(author=request.user, body=serializer.validated_data["body"])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"body": error.messages}) from None
+        data = PostSerializer(post, context={"request": request}).data
+        location = reverse("api_post", args=[post.pk])
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class PostDetailView(APIView):
+    """GET: one post. DELETE: its author or a moderator deletes it."""
+
+    @extend_schema(responses={200: PostSerializer, **ERRORS})
+    def get(self, request, post_id: int):
+        """The post with this id."""
+        post = get_object_or_404(explore_posts(), pk=post_id)
+        return Response(PostSerializer(post, context={"request": request}).data)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request, post_id: int):
+        """Delete the post (author or moderator); others get 403."""
+        post = get_object_or_404(Post, pk=post_id)
+        if not can_delete_post(post=post, actor=request.user):
+            raise PermissionDenied("Only its author or a moderator can delete this post.")
+        post_delete(post=post, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserPostsView(APIView):
+    """A user's posts, newest first."""
+
+    @extend_schema(
+        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
+    )
+    def get(self, request, user_id: int):
+        """One page of the user's posts."""
+        user = get_object_or_404(User, pk=user_id, is_active=True)
+        return posts_response(request, user_posts(user=user))
+
+
+class TimelineView(APIView):
+    """The token owner's home timeline: their posts and those of whom they follow."""
+
+    @extend_schema(
+        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
+    )
+    def get(self, request):
+        """One page of the home timeline."""
+        return posts_response(request, home_timeline(user=request.user))
+
+
+class ExploreView(APIView):
+    """Everyone's posts, newest first."""
+
+    @extend_schema(
+        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
+    )
+    def get(self, request):
+        """One page of everyone's posts."""
+        return posts_response(request, explore_posts())

@@ -1,0 +1,236 @@
+"""The Flask Mega-Tutorial's API contract, driven end to end as its clients use it."""
+
+import base64
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ApiToken, User
+from accounts.tests.factories import PASSWORD, UserFactory
+from social.tests.factories import FollowFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class ApiClient:
+    """JSON in and out, like the tutorial's clients (requests/httpie)."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def headers(self, extra=None):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        return headers | (extra or {})
+
+    def call(self, method, path, json=None, **extra):
+        kwargs = {"content_type": "application/json"} if json is not None else {}
+        data = __import__("json").dumps(json) if json is not None else None
+        caller = getattr(self.client, method)
+        if data is None:
+            return caller(path, **self.headers(extra))
+        return caller(path, data, **kwargs, **self.headers(extra))
+
+
+def basic(username, password):
+    raw = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {raw}"}
+
+
+def get_token(username, password=PASSWORD) -> str:
+    response = Client().post("/api/tokens", **basic(username, password))
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def test_the_tutorials_walkthrough():
+    anonymous = ApiClient()
+    # Register.
+    created = anonymous.call(
+        "post",
+        "/api/users",
+        {"username": "susan", "email": "susan@example.com", "password": PASSWORD},
+    )
+    assert created.status_code == 201
+    susan = created.json()
+    assert created["Location"] == f"/api/users/{susan['id']}"
+    assert susan["username"] == "susan" and susan["post_count"] == 0
+    # A token with HTTP Basic, then Bearer calls.
+    token = get_token("susan")
+    api = ApiClient(token)
+    me = api.call("get", f"/api/users/{susan['id']}").json()
+    assert me["email"] == "susan@example.com"
+    assert set(me) == {
+        "id", "username", "last_seen", "about_me", "post_count", "follower_count",
+        "following_count", "_links", "email",
+    }  # fmt: skip
+    assert set(me["_links"]) == {"self", "followers", "following", "avatar"}
+    assert me["_links"]["self"] == f"/api/users/{susan['id']}"
+    # last_seen is ISO 8601 with an offset.
+    assert datetime.fromisoformat(me["last_seen"]).utcoffset() == timedelta(0)
+    assert me["last_seen"].endswith("+00:00")
+    # Others do not see her e-mail.
+    john = UserFactory(username="john")
+    other = ApiClient(get_token("john")).call("get", f"/api/users/{susan['id']}").json()
+    assert "email" not in other
+    # Update yourself; someone else is 403.
+    updated = api.call("put", f"/api/users/{susan['id']}", {"about_me": "Hello!"})
+    assert updated.status_code == 200 and updated.json()["about_me"] == "Hello!"
+    forbidden = api.call("put", f"/api/users/{john.pk}", {"about_me": "hacked"})
+    assert forbidden.status_code == 403
+    assert forbidden.json() == {
+        "error": "Forbidden",
+        "message": "You can only change your own account.",
+    }
+    # Followers and following.
+    FollowFactory(follower=john, followed=User.objects.get(pk=susan["id"]))
+    followers = api.call("get", f"/api/users/{susan['id']}/followers").json()
+    assert [user["username"] for user in followers["items"]] == ["john"]
+    following = api.call("get", f"/api/users/{john.pk}/following").json()
+    assert [user["username"] for user in following["items"]] == ["susan"]
+    # Revoke the token: 401 afterwards.
+    assert api.call("delete", "/api/tokens").status_code == 204
+    after = api.call("get", f"/api/users/{susan['id']}")
+    assert after.status_code == 401
+    assert after["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert after.json()["error"] == "Unauthorized"
+
+
+def test_collections_page_like_the_tutorial():
+    users = UserFactory.create_batch(25)
+    api = ApiClient(get_token(users[0].username))
+    first = api.call("get", "/api/users").json()
+    assert first["_meta"] == {"page": 1, "per_page": 10, "total_pages": 3, "total_items": 25}
+    assert first["_links"] == {
+        "self": "/api/users?page=1&per_page=10",
+        "next": "/api/users?page=2&per_page=10",
+        "prev": None,
+    }
+    assert [u["id"] for u in first["items"]] == [u.pk for u in users[:10]]
+    last = api.call("get", "/api/users?page=3&per_page=10").json()
+    assert len(last["items"]) == 5 and last["_links"]["next"] is None
+    assert last["_links"]["prev"] == "/api/users?page=2&per_page=10"
+    beyond = api.call("get", "/api/users?page=9").json()
+    assert beyond["items"] == [] and beyond["_meta"]["page"] == 9
+    capped = api.call("get", "/api/users?per_page=1000").json()
+    assert capped["_meta"]["per_page"] == 100
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"HTTP_AUTHORIZATION": "Bearer nonsense"}, {"HTTP_AUTHORIZATION": "Bearer"}],
+    ids=["missing", "unknown", "malformed"],
+)
+def test_bad_tokens_are_401_with_www_authenticate(headers):
+    response = Client().get("/api/users", **headers)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response.json()["error"] == "Unauthorized"
+
+
+def test_expired_token_is_401(user):
+    token = get_token(user.username)
+    ApiToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    assert ApiClient(token).call("get", "/api/users").status_code == 401
+
+
+def test_tokens_are_stored_hashed_and_all_stay_valid(user):
+    first, second = get_token(user.username), get_token(user.username)
+    assert first != second
+    stored = set(ApiToken.objects.values_list("key_hash", flat=True))
+    assert first not in stored and second not in stored and len(stored) == 2
+    assert ApiClient(first).call("get", "/api/users").status_code == 200
+    assert ApiClient(second).call("get", "/api/users").status_code == 200
+
+
+def test_token_by_email_and_wrong_password(user):
+    assert Client().post("/api/tokens", **basic(user.email, PASSWORD)).status_code == 200
+    wrong = Client().post("/api/tokens", **basic(user.username, "wrong"))
+    assert wrong.status_code == 401
+    assert wrong["WWW-Authenticate"].startswith("Basic")
+    assert wrong.json()["error"] == "Unauthorized"
+
+
+class TestErrors:
+    @pytest.fixture
+    def api(self, user):
+        return ApiClient(get_token(user.username))
+
+    def test_400_missing_fields_and_bad_values(self):
+        response = ApiClient().call("post", "/api/users", {"username": "ann"})
+        assert response.status_code == 400
+        body = response.json()
+        assert body["error"] == "Bad Request"
+        assert set(body["fields"]) == {"email", "password"}
+        assert "email" in body["message"]
+
+    @pytest.mark.parametrize(
+        ("data", "field"),
+        [
+            ({"username": "TAKEN"}, "username"),
+            ({"email": "taken@example.com"}, "email"),
+            ({"email": "not-an-email"}, "email"),
+            ({"password": "123"}, "password"),
+            ({"username": "admin"}, "username"),
+        ],
+    )
+    def test_400_taken_or_invalid(self, data, field):
+        UserFactory(username="taken", email="taken@example.com")
+        payload = {"username": "ann", "email": "ann@example.com", "password": PASSWORD} | data
+        response = ApiClient().call("post", "/api/users", payload)
+        assert response.status_code == 400
+        assert field in response.json()["fields"]
+
+    def test_400_malformed_json(self, api):
+        response = api.client.post(
+            "/api/posts", "{not json", content_type="application/json", **api.headers()
+        )
+        assert response.status_code == 400
+        assert response.json()["error"] == "Bad Request"
+
+    def test_404_unknown_id_and_unknown_endpoint(self, api):
+        assert api.call("get", "/api/users/999999").json() == {
+            "error": "Not Found",
+            "message": "No User matches the given query.",
+        }
+        unknown = api.call("get", "/api/nothing/here")
+        assert unknown.status_code == 404 and unknown.json()["error"] == "Not Found"
+
+    def test_405(self, api):
+        response = api.call("patch", "/api/tokens")
+        assert response.status_code == 405
+        assert response.json()["error"] == "Method Not Allowed"
+
+    def test_415(self, api):
+        response = api.client.post(
+            "/api/posts",
+            "body=hi",
+            content_type="application/x-www-form-urlencoded",
+            **api.headers(),
+        )
+        assert response.status_code == 415
+        assert response.json()["error"] == "Unsupported Media Type"
+
+    def test_429_with_retry_after(self, user, settings):
+        settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+            "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+            | {"tokens": "2/minute"}
+        }
+        from rest_framework.settings import api_settings
+        from rest_framework.throttling import SimpleRateThrottle
+
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        try:
+            codes = [
+                Client().post("/api/tokens", **basic(user.username, PASSWORD)).status_code
+                for _ in range(3)
+            ]
+            response = Client().post("/api/tokens", **basic(user.username, PASSWORD))
+        finally:
+            SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        assert codes == [200, 200, 429]
+        assert response.status_code == 429
+        assert int(response["Retry-After"]) > 0
+        assert response.json()["error"] == "Too Many Requests"
