@@ -19,7 +19,7 @@ from accounts.services import email_change, profile_update, user_create
 from accounts.tokens import token_issue, token_revoke
 from accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
 from microblog.api.errors import ErrorSerializer
-from microblog.api.pagination import paginated_response
+from microblog.api.pagination import collection_schema, paginated_response
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number, from 1."),
@@ -191,7 +191,11 @@ class UserListView(APIView):
             self.throttle_scope = "user_create"
         return super().get_throttles()
 
-    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: UserSerializer(many=True), **ERRORS})
+    @extend_schema(
+        operation_id="users_list",
+        parameters=PAGE_PARAMETERS,
+        responses={200: collection_schema(UserSerializer, "UserCollection"), **ERRORS},
+    )
     def get(self, request):
         """All active users, oldest account first."""
         users = users_with_counts().filter(is_active=True).order_by("pk")
@@ -246,7 +250,10 @@ class FollowListView(APIView):
 
     direction = "followers"
 
-    @extend_schema(parameters=PAGE_PARAMETERS, responses={200: UserSerializer(many=True), **ERRORS})
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: collection_schema(UserSerializer, "UserCollection"), **ERRORS},
+    )
     def get(self, request, user_id: int):
         """One page of users, most recent follow first."""
         user = get_object_or_404(User, pk=user_id, is_active=True)
@@ -257,3 +264,12 @@ class FollowListView(APIView):
             users = users_with_counts().filter(follower_set__follower=user)
             users = users.order_by("-follower_set__created", "-follower_set__id")
         return paginated_response(request, users, UserSerializer)
+
+
+def email_only_for_owner(result, generator, request, public):
+    """Schema hook: `email` is in a user's JSON only when the token's owner reads themself."""
+    user_schema = result.get("components", {}).get("schemas", {}).get("User")
+    if user_schema and "email" in user_schema.get("required", []):
+        user_schema["required"].remove("email")
+        user_schema["properties"]["email"]["description"] = "Shown to the user themself only."
+    return result

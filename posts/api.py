@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.api import ERRORS, PAGE_PARAMETERS, iso
 from accounts.models import User
-from microblog.api.pagination import paginated_response
+from microblog.api.pagination import collection_schema, paginated_response
 from posts.models import Post
 from posts.selectors import explore_posts, user_posts
 from posts.services import can_delete_post, post_create, post_delete
@@ -74,6 +74,12 @@ class PostCreateSerializer(serializers.Serializer):
     body = serializers.CharField(trim_whitespace=False)
 
 
+post_list_schema = extend_schema(
+    parameters=POST_PAGE_PARAMETERS,
+    responses={200: collection_schema(PostSerializer, "PostCollection"), **ERRORS},
+)
+
+
 def posts_response(request, queryset) -> Response:
     """A page of posts in the collection envelope, by page number or cursor."""
     return paginated_response(request, queryset, PostSerializer, cursor=True)
@@ -118,9 +124,7 @@ class PostDetailView(APIView):
 class UserPostsView(APIView):
     """A user's posts, newest first."""
 
-    @extend_schema(
-        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
-    )
+    @post_list_schema
     def get(self, request, user_id: int):
         """One page of the user's posts."""
         user = get_object_or_404(User, pk=user_id, is_active=True)
@@ -130,9 +134,7 @@ class UserPostsView(APIView):
 class TimelineView(APIView):
     """The token owner's home timeline: their posts and those of whom they follow."""
 
-    @extend_schema(
-        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
-    )
+    @post_list_schema
     def get(self, request):
         """One page of the home timeline."""
         return posts_response(request, home_timeline(user=request.user))
@@ -141,9 +143,7 @@ class TimelineView(APIView):
 class ExploreView(APIView):
     """Everyone's posts, newest first."""
 
-    @extend_schema(
-        parameters=POST_PAGE_PARAMETERS, responses={200: PostSerializer(many=True), **ERRORS}
-    )
+    @post_list_schema
     def get(self, request):
         """One page of everyone's posts."""
         return posts_response(request, explore_posts())

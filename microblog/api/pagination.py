@@ -5,9 +5,12 @@ also take `?cursor=` (from `_links.next_cursor`): a keyset position whose cost d
 grow with depth, for clients that walk far into a million posts.
 """
 
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -80,4 +83,38 @@ def paginated_response(request, queryset, serializer_class, *, cursor: bool = Fa
             },
             "_links": links,
         }
+    )
+
+
+class PageMetaSerializer(serializers.Serializer):
+    """`_meta` of a collection: page numbers and totals (null when paging by cursor)."""
+
+    page = serializers.IntegerField(allow_null=True)
+    per_page = serializers.IntegerField()
+    total_pages = serializers.IntegerField(allow_null=True)
+    total_items = serializers.IntegerField(allow_null=True)
+
+
+# `self` cannot be a class attribute, hence an inline serializer (DRF copies it per use).
+PAGE_LINKS = inline_serializer(
+    name="PageLinks",
+    fields={
+        "self": serializers.CharField(),
+        "next": serializers.CharField(allow_null=True),
+        "prev": serializers.CharField(allow_null=True),
+        "next_cursor": serializers.CharField(allow_null=True, required=False),
+    },
+)
+
+
+@cache
+def collection_schema(item_serializer, name: str):
+    """The OpenAPI description of a collection envelope holding `item_serializer` items."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "items": item_serializer(many=True),
+            "_meta": PageMetaSerializer(),
+            "_links": PAGE_LINKS,
+        },
     )
