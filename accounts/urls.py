@@ -6,4 +6,6 @@ urlpatterns = [
     path("user/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("i18n/language/", views.language_set, name="set_language"),
+    path("settings/tokens/", views.token_list, name="token_list"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke_confirm, name="token_revoke"),
 ]

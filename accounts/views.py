@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_get
 from accounts.services import language_save, profile_update
+from accounts.tokens import active_tokens, token_revoke
 from microblog.pagination import keyset_page
 from posts.selectors import user_posts
 from social.selectors import is_following
@@ -59,3 +60,22 @@ def language_set(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         language_save(user=request.user, language=language)
     return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def token_list(request):
+    """Your API tokens that still work: when made, last used, and when they expire."""
+    return render(request, "accounts/tokens.html", {"tokens": active_tokens(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke_confirm(request, token_id: int):
+    """Ask for confirmation (GET), then revoke one of your tokens (POST)."""
+    token = get_object_or_404(active_tokens(user=request.user), pk=token_id)
+    if request.method == "POST":
+        token_revoke(token=token)
+        messages.success(request, _("The token was revoked. Programs using it must get a new one."))
+        return redirect("token_list")
+    return render(request, "accounts/token_confirm_revoke.html", {"token": token})

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
+MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,10 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
     """Decode a cursor; a missing or malformed one means "from the start"."""
     try:
         micros, pk = value.split("-")
-        return EPOCH + timedelta(microseconds=int(micros)), int(pk)
+        position = EPOCH + timedelta(microseconds=int(micros)), int(pk)
     except (AttributeError, ValueError, OverflowError):
         return None
+    return position if 0 < position[1] <= MAX_ID else None
 
 
 def keyset_page(queryset: QuerySet, *, params, per_page: int) -> KeysetPage:

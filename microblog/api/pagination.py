@@ -60,7 +60,8 @@ def paginated_response(request, queryset, serializer_class, *, cursor: bool = Fa
     page = _positive_int(request, "page", 1)
     total_items = queryset.count()
     total_pages = max(1, -(-total_items // per_page))
-    items = list(queryset[(page - 1) * per_page : page * per_page])
+    # Past the end is an empty page; never send the database an OFFSET it cannot hold.
+    items = list(queryset[(page - 1) * per_page : page * per_page]) if page <= total_pages else []
     links = {
         "self": _link(request, page=page, per_page=per_page),
         "next": _link(request, page=page + 1, per_page=per_page) if page < total_pages else None,

@@ -36,5 +36,5 @@ urlpatterns = [
     path("explore", ExploreView.as_view(), name="api_explore"),
     path("schema", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    re_path(r"^.*$", api_not_found),
+    re_path(r"", api_not_found),  # any other path, newlines included
 ]

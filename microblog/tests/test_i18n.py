@@ -72,6 +72,7 @@ SPANISH_PAGES = [
     ("edit profile", lambda m: reverse("profile_edit"), True),
     ("delete", lambda m: reverse("post_delete", args=[m.posts.get().pk]), True),
     ("e-mail addresses", lambda m: reverse("account_email"), True),
+    ("api tokens", lambda m: reverse("token_list"), True),
     ("login", lambda m: reverse("account_login"), False),
     ("signup", lambda m: reverse("account_signup"), False),
     ("password reset", lambda m: reverse("account_reset_password"), False),

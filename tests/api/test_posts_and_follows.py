@@ -84,7 +84,14 @@ class TestPosts:
             link = page["_links"]["next"]
         assert sorted(seen) == sorted(post.pk for post in posts) and len(seen) == 7
 
-    @pytest.mark.parametrize("query", ["cursor=rubbish", "page=0", "page=abc", "per_page=-1"])
+    def test_huge_page_numbers_are_just_past_the_end(self, api):
+        response = api.call("get", "/api/explore?page=36893488147419103233")
+        assert response.status_code == 200 and response.json()["items"] == []
+
+    @pytest.mark.parametrize(
+        "query",
+        ["cursor=rubbish", "cursor=1-99999999999999999999", "page=0", "page=abc", "per_page=-1"],
+    )
     def test_bad_paging_parameters_are_400(self, api, query):
         response = api.call("get", f"/api/explore?{query}")
         assert response.status_code == 400

@@ -195,8 +195,9 @@ class TestErrors:
             "error": "Not Found",
             "message": "No User matches the given query.",
         }
-        unknown = api.call("get", "/api/nothing/here")
-        assert unknown.status_code == 404 and unknown.json()["error"] == "Not Found"
+        for path in ["/api/nothing/here", "/api/users/%0A/follow"]:
+            unknown = api.call("delete", path)
+            assert unknown.status_code == 404 and unknown.json()["error"] == "Not Found"
 
     def test_405(self, api):
         response = api.call("patch", "/api/tokens")

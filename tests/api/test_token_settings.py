@@ -1,0 +1,48 @@
+"""The settings page where members see and revoke their API tokens."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import ApiToken
+from accounts.tokens import token_issue
+from tests.api.test_tutorial_compatibility import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_see_their_active_tokens_only(member_client, user, other_user):
+    token_issue(user=user)
+    token_issue(user=other_user)
+    content = member_client.get(reverse("token_list")).content.decode()
+    assert content.count(">Revoke<") == 1
+    assert "Never" in content  # not used yet
+
+
+def test_revoke_after_confirmation(member_client, user):
+    raw, token = token_issue(user=user)
+    url = reverse("token_revoke", args=[token.pk])
+    assert "Revoke this token?" in member_client.get(url).content.decode()
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    response = member_client.post(url, follow=True)
+    assert "The token was revoked." in response.content.decode()
+    assert ApiClient(raw).call("get", "/api/users").status_code == 401
+
+
+def test_nobody_revokes_someone_elses_token(member_client, other_user):
+    _raw, token = token_issue(user=other_user)
+    assert member_client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_empty_state(member_client):
+    assert (
+        "You have no active API tokens."
+        in member_client.get(reverse("token_list")).content.decode()
+    )
+
+
+def test_api_docs_work_offline(client):
+    page = client.get("/api/docs").content.decode()
+    assert "swagger-ui" in page and "cdn" not in page.lower()
+    schema = client.get("/api/schema?format=json").json()
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
