@@ -1,9 +1,12 @@
 """Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
 from accounts.tests.factories import UserFactory
+from posts.tests.factories import PostFactory
+from social.tests.factories import FollowFactory
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +39,21 @@ def member_client(client, user):
     """A test client logged in as `user`."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def busy_user(db):
+    """A member with many posts, followers and followed accounts who post too."""
+    user = UserFactory()
+    # Signing up records the address; without it allauth's page would create it on first view.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    for _ in range(12):
+        friend = UserFactory()
+        FollowFactory(follower=user, followed=friend)
+        FollowFactory(follower=friend, followed=user)
+        PostFactory(author=friend)
+        PostFactory(author=user)
+    return user
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,9 @@
 """Every page runs a fixed number of SQL queries, whatever the page size."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-from accounts.tests.factories import UserFactory
-from posts.tests.factories import PostFactory
-from social.tests.factories import FollowFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +27,6 @@ PAGES = [
     # allauth's e-mail page: the addresses, and whether one more may be added
     ("e-mail addresses", lambda u: reverse("account_email"), True, 2 + 2),
 ]
-
-
-@pytest.fixture
-def busy_user(db):
-    """A member with many posts, followers and followed accounts who post too."""
-    user = UserFactory()
-    # Signing up records the address; without it allauth's page would create it on first view.
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    for _ in range(12):
-        friend = UserFactory()
-        FollowFactory(follower=user, followed=friend)
-        FollowFactory(follower=friend, followed=user)
-        PostFactory(author=friend)
-        PostFactory(author=user)
-    return user
 
 
 def count_queries(client, url) -> int:
