@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export HOST PORT
 
-.PHONY: run test lint format seed install messages bench clean
+.PHONY: run test lint format seed install messages bench bench-api clean
 
 $(UV):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -49,3 +49,6 @@ clean:
 
 bench: install
 	$(PY) bench/timeline.py
+
+bench-api: install
+	$(PY) bench/api_deep_pages.py

@@ -1,5 +1,6 @@
 """Site-wide behaviour: error pages, settings safety, mailers, WebSocket, admin."""
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from django.views.defaults import bad_request, server_error
 
 from accounts.tests.factories import UserFactory
 from microblog.mailers import mailer_from_url
+from microblog.views import server_error as site_server_error
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
@@ -39,17 +41,24 @@ class TestErrorPages:
         assert response.status_code == 500
         assert "Something went wrong" in response.content.decode()
 
+    def test_500_under_api_is_json(self):
+        response = site_server_error(RequestFactory().get("/api/users"))
+        assert response.status_code == 500
+        assert json.loads(response.content)["error"] == "Internal Server Error"
+        assert (
+            "Something went wrong" in site_server_error(RequestFactory().get("/")).content.decode()
+        )
+
     def test_400_in_the_site_layout(self):
         response = bad_request(RequestFactory().get("/"), exception=ValueError())
         assert response.status_code == 400
         assert "Bad request" in response.content.decode()
 
 
-def run_settings(**env) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter with the given environment."""
+def run_settings(code="import django; django.setup(); print('started')", **env):
+    """Run `code` in a fresh interpreter whose settings see the given environment."""
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     environment |= {"DJANGO_SETTINGS_MODULE": "microblog.settings", **env}
-    code = "import django; django.setup(); print('started')"
     return subprocess.run(
         [sys.executable, "-c", code],
         env=environment,
@@ -75,6 +84,16 @@ class TestSettings:
         result = run_settings(DEBUG="false", SECRET_KEY="x" * 50)
         assert result.returncode == 0, result.stderr
         assert "started" in result.stdout
+
+    def test_browsable_api_only_while_debugging(self):
+        code = (
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
+        )
+        production = run_settings(code, DEBUG="false", SECRET_KEY="x" * 50)
+        assert "JSONRenderer" in production.stdout and "Browsable" not in production.stdout
+        development = run_settings(code)
+        assert "BrowsableAPIRenderer" in development.stdout
 
     def test_development_starts_with_nothing_configured(self):
         assert run_settings().returncode == 0

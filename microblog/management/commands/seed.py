@@ -28,6 +28,7 @@ OPINIONS = (
     "is better than expected", "needs a second look", "was a lot of fun", "changed my mind",
     "is the best thing this week", "could use some work", "kept me up all night",
 )  # fmt: skip
+POST_BATCH = 5000
 TAILS = (
     "", "", "", " What do you think?", " Highly recommended.", " Never again!",
     " More soon.", " See https://example.com/notes for details.", "\nThanks for reading.",
@@ -114,12 +115,21 @@ class Command(BaseCommand):
         weights = [1 / rank for rank in range(1, len(authors) + 1)]
         chosen = rng.choices(authors, weights=weights, k=count)
         offsets = sorted((rng.randint(0, 90 * 24 * 3600) for _ in range(count)), reverse=True)
-        batch = []
-        for author, seconds_ago in zip(chosen, offsets, strict=True):
-            body = normalize_post_body(fake_post_body(rng))
-            created = now - timedelta(seconds=seconds_ago, microseconds=rng.randint(0, 999_999))
-            batch.append(Post(author=author, body=body, created=created))
-        Post.objects.bulk_create(batch, batch_size=5000)
+        for start in range(0, count, POST_BATCH):  # in batches: a million posts fit in memory
+            batch = [
+                Post(
+                    author=author,
+                    body=normalize_post_body(fake_post_body(rng)),
+                    created=now
+                    - timedelta(seconds=seconds_ago, microseconds=rng.randint(0, 999_999)),
+                )
+                for author, seconds_ago in zip(
+                    chosen[start : start + POST_BATCH],
+                    offsets[start : start + POST_BATCH],
+                    strict=True,
+                )
+            ]
+            Post.objects.bulk_create(batch)
         return count
 
     def create_follows(self, rng, new_users, per_user) -> int:
