@@ -42,9 +42,9 @@ def main() -> None:
     first = median_ms(lambda: get("/api/explore"), args.repeat)
     by_number = median_ms(lambda: get(f"/api/explore?page={deep_page}"), args.repeat)
     by_cursor = median_ms(lambda: get(f"/api/explore?cursor={cursor_for(deep_item)}"), args.repeat)
-    print(f"page 1 (baseline):           {first:.1f} ms")
-    print(f"page {deep_page} by number:  {by_number:.1f} ms  ratio {by_number / first:.2f}")
-    print(f"same depth by cursor:        {by_cursor:.1f} ms  ratio {by_cursor / first:.2f}")
+    print(f"{'page 1 (baseline)':<28} {first:7.1f} ms")
+    print(f"{f'page {deep_page} by number':<28} {by_number:7.1f} ms  ratio {by_number / first:.2f}")
+    print(f"{'same depth by cursor':<28} {by_cursor:7.1f} ms  ratio {by_cursor / first:.2f}")
 
 
 if __name__ == "__main__":
