@@ -1,6 +1,7 @@
 """Site-wide behaviour: error pages, settings safety, mailers, WebSocket, admin."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
@@ -48,6 +50,19 @@ class TestErrorPages:
         assert (
             "Something went wrong" in site_server_error(RequestFactory().get("/")).content.decode()
         )
+
+    def test_server_errors_are_emailed_to_admins(self, settings):
+        settings.ADMINS = ["ops@example.com"]
+        settings.DEBUG = False
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            logging.getLogger("django.request").error(
+                "Internal Server Error: /", exc_info=True, extra={"status_code": 500}
+            )
+        [report] = mail.outbox
+        assert report.to == ["ops@example.com"]
+        assert "Internal Server Error" in report.subject
 
     def test_400_in_the_site_layout(self):
         response = bad_request(RequestFactory().get("/"), exception=ValueError())
