@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import BasicAuthentication
@@ -85,7 +86,7 @@ def validate_username_rules(value: str, *, exclude_pk=None) -> str:
             raise serializers.ValidationError(error.messages) from None
     taken = User.objects.filter(username__iexact=value).exclude(pk=exclude_pk)
     if taken.exists():
-        raise serializers.ValidationError("A user with that username already exists.")
+        raise serializers.ValidationError(_("A user with that username already exists."))
     return value
 
 
@@ -93,7 +94,7 @@ def validate_email_free(value: str, *, exclude_pk=None) -> str:
     """Refuse an address that another account uses (any letter case)."""
     used = EmailAddress.objects.filter(email__iexact=value).exclude(user_id=exclude_pk).exists()
     if used or User.objects.filter(email__iexact=value).exclude(pk=exclude_pk).exists():
-        raise serializers.ValidationError("This e-mail address is already registered.")
+        raise serializers.ValidationError(_("This e-mail address is already registered."))
     return value
 
 
@@ -229,7 +230,7 @@ class UserDetailView(APIView):
         """Update yourself; another user's id is 403."""
         user = get_object_or_404(User, pk=user_id, is_active=True)
         if user.pk != request.user.pk:
-            raise PermissionDenied("You can only change your own account.")
+            raise PermissionDenied(_("You can only change your own account."))
         serializer = UserUpdateSerializer(data=request.data, context={"user": user})
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data

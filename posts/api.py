@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -116,7 +117,7 @@ class PostDetailView(APIView):
         """Delete the post (author or moderator); others get 403."""
         post = get_object_or_404(Post, pk=post_id)
         if not can_delete_post(post=post, actor=request.user):
-            raise PermissionDenied("Only its author or a moderator can delete this post.")
+            raise PermissionDenied(_("Only its author or a moderator can delete this post."))
         post_delete(post=post, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

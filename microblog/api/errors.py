@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import serializers
 from rest_framework.views import exception_handler
@@ -57,4 +58,4 @@ def api_exception_handler(exc, context):
 @csrf_exempt  # the API has no cookies to protect, and a 404 changes nothing
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """404 for an /api/ path that matches no endpoint, whatever the method."""
-    return JsonResponse(error_body(404, "There is no such endpoint."), status=404)
+    return JsonResponse(error_body(404, _("There is no such endpoint.")), status=404)

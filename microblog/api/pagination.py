@@ -9,6 +9,7 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -24,9 +25,9 @@ def _positive_int(request, name: str, default: int, maximum: int | None = None) 
     try:
         value = int(raw)
     except ValueError:
-        raise ValidationError({name: ["Expected a whole number."]}) from None
+        raise ValidationError({name: [_("Expected a whole number.")]}) from None
     if value < 1:
-        raise ValidationError({name: ["Expected a number of 1 or more."]})
+        raise ValidationError({name: [_("Expected a number of 1 or more.")]})
     return min(value, maximum) if maximum else value
 
 
@@ -41,7 +42,7 @@ def paginated_response(request, queryset, serializer_class, *, cursor: bool = Fa
     if cursor and "cursor" in request.query_params:
         position = request.query_params["cursor"]
         if parse_cursor(position) is None:
-            raise ValidationError({"cursor": ["This cursor is not valid."]})
+            raise ValidationError({"cursor": [_("This cursor is not valid.")]})
         page = keyset_page(queryset, params={"before": position}, per_page=per_page)
         older = _link(request, cursor=page.older, per_page=per_page) if page.older else None
         return Response(

@@ -235,3 +235,10 @@ class TestErrors:
         assert response.status_code == 429
         assert int(response["Retry-After"]) > 0
         assert response.json()["error"] == "Too Many Requests"
+
+
+def test_error_messages_follow_accept_language(user):
+    api = ApiClient(get_token(user.username))
+    response = api.call("get", "/api/explore?page=abc", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.json()["message"] == "page: Se esperaba un número entero."
+    assert response.json()["error"] == "Bad Request"  # the HTTP reason phrase stays as is
