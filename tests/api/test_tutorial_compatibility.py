@@ -4,6 +4,7 @@ import base64
 from datetime import datetime, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 
@@ -242,3 +243,19 @@ def test_error_messages_follow_accept_language(user):
     response = api.call("get", "/api/explore?page=abc", HTTP_ACCEPT_LANGUAGE="es")
     assert response.json()["message"] == "page: Se esperaba un número entero."
     assert response.json()["error"] == "Bad Request"  # the HTTP reason phrase stays as is
+
+
+def test_put_changes_username_and_email_keeping_old_addresses(user):
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    old_email = user.email
+    api = ApiClient(get_token(user.username))
+    response = api.call(
+        "put", f"/api/users/{user.pk}", {"username": "renamed", "email": "new@example.com"}
+    )
+    assert response.status_code == 200
+    assert (response.json()["username"], response.json()["email"]) == ("renamed", "new@example.com")
+    addresses = dict(EmailAddress.objects.filter(user=user).values_list("email", "primary"))
+    assert addresses == {old_email: False, "new@example.com": True}
+    taken = UserFactory(username="taken")
+    clash = api.call("put", f"/api/users/{user.pk}", {"username": "TAKEN", "email": taken.email})
+    assert clash.status_code == 400 and set(clash.json()["fields"]) == {"username", "email"}
