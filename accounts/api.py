@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,13 +15,14 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from accounts.selectors import users_with_counts
+from accounts.models import ABOUT_ME_MAX_LENGTH, User
+from accounts.selectors import active_users, users_with_counts
 from accounts.services import email_change, profile_update, user_create
 from accounts.tokens import token_issue, token_revoke
 from accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
 from microblog.api.errors import ErrorSerializer
 from microblog.api.pagination import collection_schema, paginated_response
+from social.selectors import followed_users, follower_users
 
 PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number, from 1."),
@@ -104,7 +106,9 @@ class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, trim_whitespace=False)
-    about_me = serializers.CharField(max_length=140, required=False, allow_blank=True)
+    about_me = serializers.CharField(
+        max_length=ABOUT_ME_MAX_LENGTH, required=False, allow_blank=True
+    )
 
     def validate_username(self, value):
         """Same rules as signing up on the site."""
@@ -129,7 +133,9 @@ class UserUpdateSerializer(serializers.Serializer):
 
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, required=False)
     email = serializers.EmailField(required=False)
-    about_me = serializers.CharField(max_length=140, required=False, allow_blank=True)
+    about_me = serializers.CharField(
+        max_length=ABOUT_ME_MAX_LENGTH, required=False, allow_blank=True
+    )
 
     def validate_username(self, value):
         """Same rules as the profile form."""
@@ -199,8 +205,7 @@ class UserListView(APIView):
     )
     def get(self, request):
         """All active users, oldest account first."""
-        users = users_with_counts().filter(is_active=True).order_by("pk")
-        return paginated_response(request, users, UserSerializer)
+        return paginated_response(request, active_users(), UserSerializer)
 
     @extend_schema(
         request=UserCreateSerializer,
@@ -234,15 +239,16 @@ class UserDetailView(APIView):
         serializer = UserUpdateSerializer(data=request.data, context={"user": user})
         serializer.is_valid(raise_exception=True)
         changes = serializer.validated_data
-        profile_update(
-            user=user,
-            username=changes.get("username", user.username),
-            about_me=changes.get("about_me", user.about_me),
-            language=user.language,
-            timezone_name=user.timezone,
-        )
-        if "email" in changes:
-            email_change(user=user, email=changes["email"])
+        with transaction.atomic():  # all the changes or none
+            profile_update(
+                user=user,
+                username=changes.get("username", user.username),
+                about_me=changes.get("about_me", user.about_me),
+                language=user.language,
+                timezone_name=user.timezone,
+            )
+            if "email" in changes:
+                email_change(user=user, email=changes["email"])
         return user_response(request, user.pk)
 
 
@@ -258,13 +264,8 @@ class FollowListView(APIView):
     def get(self, request, user_id: int):
         """One page of users, most recent follow first."""
         user = get_object_or_404(User, pk=user_id, is_active=True)
-        if self.direction == "followers":
-            users = users_with_counts().filter(following_set__followed=user)
-            users = users.order_by("-following_set__created", "-following_set__id")
-        else:
-            users = users_with_counts().filter(follower_set__follower=user)
-            users = users.order_by("-follower_set__created", "-follower_set__id")
-        return paginated_response(request, users, UserSerializer)
+        selector = follower_users if self.direction == "followers" else followed_users
+        return paginated_response(request, selector(user=user), UserSerializer)
 
 
 def email_only_for_owner(result, generator, request, public):

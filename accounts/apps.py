@@ -7,3 +7,7 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        """Register the <username:...> URL converter before any URLconf loads."""
+        from accounts import converters  # noqa: F401

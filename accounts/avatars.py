@@ -24,9 +24,10 @@ def validate_avatar_upload(upload) -> None:
             code="too_large",
         )
     try:
+        # Decode every pixel: verify() alone lets a truncated JPEG through to the resize.
         with Image.open(upload) as image:
             image_format = image.format
-            image.verify()
+            image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
         image_format = None
     finally:

@@ -38,7 +38,7 @@ class LocalizationMiddleware:
         zone = zone_or_none(user.timezone) if user.is_authenticated else None
         if zone is None:
             zone = zone_or_none(browser_zone)
-            if zone is not None and user.is_authenticated:
+            if zone is not None and user.is_authenticated and not user.timezone:
                 timezone_remember(user=user, timezone_name=browser_zone)
         if zone is None:
             timezone.deactivate()

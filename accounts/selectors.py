@@ -30,6 +30,11 @@ def users_with_counts():
     )
 
 
+def active_users():
+    """Every active user with their counts, oldest account first."""
+    return users_with_counts().filter(is_active=True).order_by("pk")
+
+
 def profile_get(*, username: str) -> User:
     """The active user with this username (any letter case) and their counts, or 404."""
     return get_object_or_404(users_with_counts(), username__iexact=username, is_active=True)

@@ -39,11 +39,16 @@ def profile_update(
     return user
 
 
+def activity_is_due(previous, now) -> bool:
+    """Whether an activity time last written at `previous` should be written again now."""
+    interval = timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
+    return previous is None or now - previous >= interval
+
+
 def last_seen_touch(*, user: User) -> None:
     """Record that `user` is active, writing at most once per LAST_SEEN_INTERVAL_SECONDS."""
     now = timezone.now()
-    interval = timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
-    if user.last_seen is None or now - user.last_seen >= interval:
+    if activity_is_due(user.last_seen, now):
         User.objects.filter(pk=user.pk).update(last_seen=now)
         user.last_seen = now
 

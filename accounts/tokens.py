@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
+from accounts.services import activity_is_due
 
 
 def hash_token(raw: str) -> str:
@@ -32,10 +33,7 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
         .filter(key_hash=hash_token(raw), expires__gt=now, user__is_active=True)
         .first()
     )
-    if token is not None and (
-        token.last_used is None
-        or now - token.last_used >= timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
-    ):
+    if token is not None and activity_is_due(token.last_used, now):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
         token.last_used = now
     return token

@@ -3,7 +3,7 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
-    path("user/<str:username>/", views.profile, name="profile"),
+    path("user/<username:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("i18n/language/", views.language_set, name="set_language"),
     path("settings/tokens/", views.token_list, name="token_list"),

@@ -1,5 +1,7 @@
 """Profile pages."""
 
+from copy import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +38,9 @@ def profile(request, username: str):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     """Change your username, about me and avatar."""
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # A copy: validation writes rejected values onto its instance, and the page around the
+    # form (navbar, links) must keep showing the member as they are.
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=copy(request.user))
     if form.is_valid():
         user = profile_update(
             user=request.user,

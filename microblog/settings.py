@@ -172,15 +172,15 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
 
 # django-rosetta: translators (the "Translators" group) edit the catalogues in the browser.
 ROSETTA_ACCESS_CONTROL_FUNCTION = "accounts.permissions.can_translate"
 ROSETTA_MESSAGES_PER_PAGE = 25
 ROSETTA_SHOW_AT_ADMIN_PANEL = True
 ROSETTA_WSGI_AUTO_RELOAD = False
-USE_I18N = True
-TIME_ZONE = "UTC"
-USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -241,7 +241,6 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "microblog.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Microblog API",

@@ -1,12 +1,9 @@
 """API: posts, the home timeline and explore, through the site's services and selectors."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +12,8 @@ from accounts.models import User
 from microblog.api.pagination import collection_schema, paginated_response
 from posts.models import Post
 from posts.selectors import explore_posts, user_posts
-from posts.services import can_delete_post, post_create, post_delete
+from posts.services import post_create, post_delete
+from posts.validators import normalize_post_body
 from social.selectors import home_timeline
 
 POST_PAGE_PARAMETERS = [
@@ -74,6 +72,10 @@ class PostCreateSerializer(serializers.Serializer):
 
     body = serializers.CharField(trim_whitespace=False)
 
+    def validate_body(self, value: str) -> str:
+        """Trim and check the body as post_create will (and as the compose form does)."""
+        return normalize_post_body(value)
+
 
 post_list_schema = extend_schema(
     parameters=POST_PAGE_PARAMETERS,
@@ -94,10 +96,7 @@ class PostCreateView(APIView):
         """Create a post; 201 with the post and its Location."""
         serializer = PostCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            post = post_create(author=request.user, body=serializer.validated_data["body"])
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"body": error.messages}) from None
+        post = post_create(author=request.user, body=serializer.validated_data["body"])
         data = PostSerializer(post, context={"request": request}).data
         location = reverse("api_post", args=[post.pk])
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -115,10 +114,7 @@ class PostDetailView(APIView):
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request, post_id: int):
         """Delete the post (author or moderator); others get 403."""
-        post = get_object_or_404(Post, pk=post_id)
-        if not can_delete_post(post=post, actor=request.user):
-            raise PermissionDenied(_("Only its author or a moderator can delete this post."))
-        post_delete(post=post, actor=request.user)
+        post_delete(post=get_object_or_404(Post, pk=post_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from posts.models import Post
 from posts.validators import normalize_post_body
@@ -23,5 +24,5 @@ def can_delete_post(*, post: Post, actor) -> bool:
 def post_delete(*, post: Post, actor) -> None:
     """Delete `post` on behalf of `actor`, or raise PermissionDenied."""
     if not can_delete_post(post=post, actor=actor):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only its author or a moderator can delete this post."))
     post.delete()

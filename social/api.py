@@ -1,10 +1,8 @@
 """API: follow and unfollow, idempotent, through the site's services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,10 +18,7 @@ class FollowView(APIView):
     def post(self, request, user_id: int):
         """Follow; following yourself is 400."""
         followed = get_object_or_404(User, pk=user_id, is_active=True)
-        try:
-            follow_create(follower=request.user, followed=followed)
-        except DjangoValidationError as error:
-            raise ValidationError(error.messages) from None
+        follow_create(follower=request.user, followed=followed)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={204: None, **ERRORS})

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from accounts.selectors import users_with_counts
 from posts.models import Post
 from social.models import Follow
 
@@ -20,6 +21,26 @@ def followers_of(*, user) -> QuerySet[Follow]:
 def followed_by(*, user) -> QuerySet[Follow]:
     """Follows of the accounts `user` reads, newest first."""
     return Follow.objects.filter(follower=user).select_related("followed")
+
+
+def follower_users(*, user):
+    """The users who follow `user`, with their counts, most recent follow first."""
+
+    return (
+        users_with_counts()
+        .filter(following_set__followed=user)
+        .order_by("-following_set__created", "-following_set__id")
+    )
+
+
+def followed_users(*, user):
+    """The users `user` follows, with their counts, most recent follow first."""
+
+    return (
+        users_with_counts()
+        .filter(follower_set__follower=user)
+        .order_by("-follower_set__created", "-follower_set__id")
+    )
 
 
 def is_following(*, follower, followed) -> bool:

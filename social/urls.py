@@ -3,16 +3,16 @@ from django.urls import path
 from social import views
 
 urlpatterns = [
-    path("user/<str:username>/follow/", views.follow, name="follow"),
-    path("user/<str:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("user/<username:username>/follow/", views.follow, name="follow"),
+    path("user/<username:username>/unfollow/", views.unfollow, name="unfollow"),
     path(
-        "user/<str:username>/followers/",
+        "user/<username:username>/followers/",
         views.people,
         {"direction": "followers"},
         name="followers",
     ),
     path(
-        "user/<str:username>/following/",
+        "user/<username:username>/following/",
         views.people,
         {"direction": "following"},
         name="following",

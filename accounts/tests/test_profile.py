@@ -172,3 +172,23 @@ class TestLastSeen:
         member_client.get(reverse("explore"))
         user.refresh_from_db()
         assert user.last_seen is not None
+
+
+class TestReviewRegressions:
+    def test_a_truncated_image_is_a_form_error_not_a_500(self, member_client, user):
+        whole = image_upload("me.jpg", "JPEG", size=(400, 400)).read()
+        upload = SimpleUploadedFile("me.jpg", whole[: len(whole) // 2])
+        data = {"username": user.username, "avatar_upload": upload}
+        response = member_client.post(reverse("profile_edit"), data)
+        assert response.status_code == 200
+        assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
+
+    def test_a_rejected_username_does_not_leak_into_the_page(self, member_client, user):
+        response = member_client.post(reverse("profile_edit"), {"username": "with space"})
+        assert response.status_code == 200
+        assert reverse("profile", args=[user.username]) in response.content.decode()
+
+    @pytest.mark.parametrize("path", ["/user/a%00b/", "/user/a%00b/followers/", "/user/a b/"])
+    def test_usernames_no_one_can_have_are_404(self, member_client, path):
+        assert member_client.get(path).status_code == 404
+        assert member_client.post("/user/a%00b/follow/").status_code == 404

@@ -2,10 +2,13 @@
 
 from http import HTTPStatus
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 
@@ -43,13 +46,18 @@ def _messages(detail) -> list[str]:
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, with its body rewritten into the tutorial's error format."""
+    """DRF's handler, with its body rewritten into the tutorial's error format.
+
+    A service's ValidationError (say, following yourself) is a 400 like a serializer's.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(as_serializer_error(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None
     detail = response.data
     body = error_body(response.status_code, " ".join(_messages(detail)))
-    if isinstance(detail, dict) and "detail" not in detail:
+    if isinstance(detail, dict) and set(detail) - {"detail", "non_field_errors"}:
         body["fields"] = {field: _messages(value) for field, value in detail.items()}
     response.data = body
     return response

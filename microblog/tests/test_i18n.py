@@ -11,7 +11,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
@@ -221,3 +223,13 @@ class TestRosetta:
         other = Client()
         other.force_login(superuser)
         assert other.get("/rosetta/", follow=True).status_code == 200
+
+
+def test_an_unknown_saved_zone_costs_no_write_per_request(member_client, user):
+    User.objects.filter(pk=user.pk).update(timezone="Mars/Olympus")
+    member_client.cookies["tz"] = "Europe/Madrid"
+    with CaptureQueriesContext(connection) as queries:
+        member_client.get(reverse("explore"))
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    user.refresh_from_db()
+    assert user.timezone == "Mars/Olympus"  # the member's own choice is not overwritten
