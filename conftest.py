@@ -1,10 +1,14 @@
 """Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
 
+import base64
+import json
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
+from django.test import Client
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
 
@@ -71,3 +75,59 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+class ApiClient:
+    """JSON in and out, like the tutorial's clients (requests/httpie)."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def headers(self, extra=None):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        return headers | (extra or {})
+
+    def call(self, method, path, json_body=None, **extra):
+        caller = getattr(self.client, method)
+        if json_body is None:
+            return caller(path, **self.headers(extra))
+        return caller(
+            path, json.dumps(json_body), content_type="application/json", **self.headers(extra)
+        )
+
+
+def basic_header(username, password):
+    """The HTTP Basic Authorization header for the test client."""
+    raw = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {raw}"}
+
+
+@pytest.fixture
+def api_client():
+    """The API client class: api_client(token) calls the API with that token."""
+    return ApiClient
+
+
+@pytest.fixture
+def basic():
+    """basic(username, password): an HTTP Basic header for the test client."""
+    return basic_header
+
+
+@pytest.fixture
+def get_token(db):
+    """get_token(username, password=PASSWORD): a fresh API token from POST /api/tokens."""
+
+    def get(username, password=PASSWORD) -> str:
+        response = Client().post("/api/tokens", **basic_header(username, password))
+        assert response.status_code == 200, response.content
+        return response.json()["token"]
+
+    return get
+
+
+@pytest.fixture
+def api(user, get_token):
+    """An API client with a token of `user`."""
+    return ApiClient(get_token(user.username))

@@ -1,16 +1,19 @@
-"""allauth glue: e-mails go out in the recipient's language and time zone."""
+"""allauth glue: e-mails in the recipient's language, one password limiter, safe sign-ups."""
 
 from contextlib import nullcontext
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import User
+from accounts.passwords import account_key
+from accounts.services import raise_uniqueness_errors
 from accounts.timezones import zone_or_none
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter, rendering each e-mail as its recipient chose to read the site."""
+    """allauth's adapter, adapted to Microblog's accounts."""
 
     def send_mail(self, template_prefix, email, context):
         """Render and send in the recipient's saved language and zone, else the current ones."""
@@ -21,3 +24,18 @@ class AccountAdapter(DefaultAccountAdapter):
         zone = zone_or_none(user.timezone) if user else None
         with translation.override(language), timezone.override(zone) if zone else nullcontext():
             super().send_mail(template_prefix, email, context)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed logins per account, not per spelling of its username or address."""
+        # allauth keys the login_failed limit (and clears it on a password reset) with this.
+        login = credentials.get("email") or credentials.get("username") or ""
+        return account_key(login)
+
+    def save_user(self, request, user, form, commit=True):
+        """Save a new member; losing a race for a name or address is a form error, not a 500."""
+        try:
+            with transaction.atomic():
+                return super().save_user(request, user, form, commit=commit)
+        except IntegrityError:
+            raise_uniqueness_errors(username=user.username, email=user.email)
+            raise

@@ -1,17 +1,40 @@
-"""Admin for moderators: find users, see their activity, deactivate them."""
+"""Admin for moderators: find users, see their activity, deactivate ordinary members.
+
+Every view and action on a user goes through `accounts.permissions.manageable_users`:
+moderators never act on staff, superusers or themselves, and never set a password.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.avatars import avatar_from_upload
+from accounts.forms import AdminLoginForm
 from accounts.models import User
+from accounts.permissions import can_manage_user, can_set_password, manageable_users
+
+# The admin's login counts failures with the site's (one limiter for every password form).
+admin.site.login_form = AdminLoginForm
+
+
+class UserAdminForm(UserChangeForm):
+    """The user change form; an uploaded avatar is checked and resized like the profile's."""
+
+    def clean_avatar(self):
+        """A new upload becomes the stored square WebP; anything else stays as it is."""
+        avatar = self.cleaned_data.get("avatar")
+        return avatar_from_upload(avatar) if isinstance(avatar, UploadedFile) else avatar
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin plus the profile fields and a deactivate action."""
 
+    form = UserAdminForm
     list_display = ["username", "email", "is_active", "is_staff", "date_joined", "last_seen"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "date_joined", "last_seen"]
     search_fields = ["username", "email", "about_me"]
@@ -22,23 +45,57 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_seen", "last_login", "date_joined"]
     actions = ["deactivate"]
-    # Only superusers may grant powers; moderators can change_user to deactivate accounts.
-    privileged_fields = ["is_superuser", "is_staff", "groups", "user_permissions"]
+    # Only superusers grant powers or touch what lets someone into an account.
+    superuser_fields = ["is_superuser", "is_staff", "groups", "user_permissions", "email"]
 
     def get_readonly_fields(self, request, obj=None):
-        """Keep privilege fields read-only for everyone but superusers."""
+        """Keep privilege and sign-in fields read-only for everyone but superusers."""
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += self.privileged_fields
+            readonly += self.superuser_fields
         return readonly
+
+    def has_change_permission(self, request, obj=None):
+        """Model permission, then the moderation rule for this very user."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        """Model permission, then the moderation rule for this very user."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_manage_user(request.user, obj))
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting someone's password is for superusers only."""
+        if not can_set_password(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def delete_queryset(self, request, queryset):
+        """Bulk deletion spares the users the actor may not manage."""
+        super().delete_queryset(request, manageable_users(request.user, queryset))
 
     @admin.action(description=_("Deactivate the selected users"), permissions=["change"])
     def deactivate(self, request, queryset):
-        """Stop the selected users from logging in; their data stays."""
-        count = queryset.filter(is_active=True).update(is_active=False)
+        """Stop the selected users from logging in; their data stays (hidden meanwhile)."""
+        manageable = manageable_users(request.user, queryset)
+        count = manageable.filter(is_active=True).update(is_active=False)
+        skipped = queryset.count() - manageable.count()
         self.message_user(
             request,
             ngettext("%(count)d user deactivated.", "%(count)d users deactivated.", count)
             % {"count": count},
             messages.SUCCESS,
         )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d user was skipped: you may not change staff, superusers or yourself.",
+                    "%(count)d users were skipped: you may not change staff, superusers or "
+                    "yourself.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

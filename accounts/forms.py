@@ -1,10 +1,14 @@
-"""Forms for editing one's profile."""
+"""Forms for editing one's profile, and the password forms that share the login limiter."""
 
+from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.avatars import validate_avatar_upload
+from accounts.avatars import avatar_from_upload
 from accounts.models import User
+from accounts.passwords import password_authenticate
 from accounts.timezones import timezone_choices
 
 
@@ -15,7 +19,6 @@ class ProfileForm(forms.ModelForm):
         label=_("New avatar"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF, up to 2 MB. It is cropped to a square."),
-        validators=[validate_avatar_upload],
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
@@ -47,3 +50,34 @@ class ProfileForm(forms.ModelForm):
         )
         if not self.instance.avatar:
             del self.fields["remove_avatar"]
+
+    def clean_avatar_upload(self):
+        """The upload turned into the stored avatar (checked and resized in one pass)."""
+        upload = self.cleaned_data.get("avatar_upload")
+        return avatar_from_upload(upload) if upload else None
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's form, checking the current password through the shared password limiter."""
+
+    def clean_oldpassword(self) -> str:
+        """The current password, counted as a login attempt (and locked out like one)."""
+        password = self.cleaned_data.get("oldpassword", "")
+        if not get_adapter().reauthenticate(self.user, password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, checking the password through the shared password limiter."""
+
+    def clean(self):
+        """Authenticate as the site's login does: same limits, same lockouts."""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            self.user_cache = password_authenticate(self.request, login=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -51,11 +51,26 @@ class User(AbstractUser):
                 name="accounts_user_username_ci_unique",
                 violation_error_message=_("A user with that username already exists."),
             ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("This e-mail address is already registered."),
+            ),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("about_me"), ABOUT_ME_MAX_LENGTH),
                 name="accounts_user_about_me_length",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        """Save; a new password also revokes every API token (sessions end by themselves)."""
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # Whatever the path (password change, reset, admin, manage.py), a token
+            # obtained with the old password must not outlive it.
+            self.api_tokens.all().delete()
 
     def get_absolute_url(self) -> str:
         """The user's public profile page."""

@@ -1,12 +1,17 @@
-"""Reads about users: a profile with its counts in one query."""
+"""Reads about users. Every read of people starts from `visible_users`."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from posts.models import Post
 from social.models import Follow
+
+
+def visible_users() -> QuerySet[User]:
+    """The members the site shows: deactivated accounts disappear with all they did."""
+    return User.objects.filter(is_active=True)
 
 
 def _count_of(queryset, field: str) -> Coalesce:
@@ -21,25 +26,28 @@ def _count_of(queryset, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def users_with_counts():
-    """Users annotated with post_count, follower_count and following_count."""
-    return User.objects.annotate(
+def users_with_counts() -> QuerySet[User]:
+    """Visible users annotated with post_count, follower_count and following_count.
+
+    Follows of deactivated members are not counted.
+    """
+    return visible_users().annotate(
         post_count=_count_of(Post.objects.all(), "author"),
-        follower_count=_count_of(Follow.objects.all(), "followed"),
-        following_count=_count_of(Follow.objects.all(), "follower"),
+        follower_count=_count_of(Follow.objects.filter(follower__is_active=True), "followed"),
+        following_count=_count_of(Follow.objects.filter(followed__is_active=True), "follower"),
     )
 
 
-def active_users():
-    """Every active user with their counts, oldest account first."""
-    return users_with_counts().filter(is_active=True).order_by("pk")
+def active_users() -> QuerySet[User]:
+    """Every visible user with their counts, oldest account first."""
+    return users_with_counts().order_by("pk")
 
 
 def profile_get(*, username: str) -> User:
-    """The active user with this username (any letter case) and their counts, or 404."""
-    return get_object_or_404(users_with_counts(), username__iexact=username, is_active=True)
+    """The visible user with this username (any letter case) and their counts, or 404."""
+    return get_object_or_404(users_with_counts(), username__iexact=username)
 
 
 def user_get(*, username: str) -> User:
-    """The active user with this username (any letter case), or 404."""
-    return get_object_or_404(User, username__iexact=username, is_active=True)
+    """The visible user with this username (any letter case), or 404."""
+    return get_object_or_404(visible_users(), username__iexact=username)

@@ -1,86 +1,116 @@
-"""Writes on user accounts: profile edits, avatars, last-seen times."""
+"""Writes on user accounts: registration, profile and e-mail changes, activity times."""
 
+import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.avatars import square_avatar
 from accounts.models import User
+from accounts.validators import uniqueness_errors, validate_username
+from core.db import bookkeeping
+from core.text import clean_text
+
+logger = logging.getLogger(__name__)
+
+UNCHANGED = object()
+
+
+def _validate_username(username: str) -> None:
+    """The username rules, as an error of the "username" field."""
+    try:
+        validate_username(username)
+    except ValidationError as error:
+        raise ValidationError({"username": error.error_list}) from None
+
+
+def raise_uniqueness_errors(*, username=None, email=None, exclude_pk=None) -> None:
+    """Raise the "already taken" ValidationError of a username or address, if either is."""
+    errors = uniqueness_errors(username=username, email=email, exclude_pk=exclude_pk)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
-def profile_update(
+def user_create(*, username: str, email: str, password: str, about_me: str = "") -> User:
+    """Register a member; their e-mail address awaits verification.
+
+    The database has the last word on uniqueness: the loser of two simultaneous sign-ups
+    with one name or address gets the same ValidationError as a later duplicate.
+    """
+    _validate_username(username)
+    raise_uniqueness_errors(username=username, email=email)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username,
+                email=email,
+                password=password,
+                about_me=clean_text(about_me),
+                last_seen=timezone.now(),
+            )
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    except IntegrityError:
+        raise_uniqueness_errors(username=username, email=email)
+        raise
+    return user
+
+
+@transaction.atomic
+def user_update(
     *,
     user: User,
-    username: str,
-    about_me: str,
-    language: str = "",
-    timezone_name: str = "",
+    actor: User,
+    username: str | None = None,
+    email: str | None = None,
+    about_me: str | None = None,
+    language: str | None = None,
+    timezone_name: str | None = None,
     avatar=None,
     remove_avatar: bool = False,
 ) -> User:
-    """Save a user's profile; a new avatar replaces the old one, whose file is deleted."""
-    old_avatar = user.avatar.name if user.avatar else None
-    user.username = username
-    user.about_me = about_me.strip()
-    user.language = language
-    user.timezone = timezone_name
+    """Change a member's account; arguments left as None keep their value.
+
+    Only the member themself may do it. `avatar` is a file from `avatar_from_upload`; the
+    file it replaces is deleted once the change is committed.
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("You can only change your own account."))
+    if username is not None and username != user.username:
+        _validate_username(username)
+    raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
+    old_avatar = user.avatar.name or None
+    if username is not None:
+        user.username = username
+    if about_me is not None:
+        user.about_me = clean_text(about_me)
+    if language is not None:
+        user.language = language
+    if timezone_name is not None:
+        user.timezone = timezone_name
     if avatar is not None:
-        user.avatar.save("avatar.webp", square_avatar(avatar), save=False)
+        user.avatar.save("avatar.webp", avatar, save=False)
     elif remove_avatar:
         user.avatar = None
-    user.save(update_fields=["username", "about_me", "language", "timezone", "avatar"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["username", "about_me", "language", "timezone", "avatar"])
+            if email is not None:
+                _email_change(user=user, email=email)
+    except IntegrityError:
+        raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
+        raise
     if old_avatar and old_avatar != (user.avatar.name or None):
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
     return user
 
 
-def activity_is_due(previous, now) -> bool:
-    """Whether an activity time last written at `previous` should be written again now."""
-    interval = timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
-    return previous is None or now - previous >= interval
-
-
-def last_seen_touch(*, user: User) -> None:
-    """Record that `user` is active, writing at most once per LAST_SEEN_INTERVAL_SECONDS."""
-    now = timezone.now()
-    if activity_is_due(user.last_seen, now):
-        User.objects.filter(pk=user.pk).update(last_seen=now)
-        user.last_seen = now
-
-
-def timezone_remember(*, user: User, timezone_name: str) -> None:
-    """Save the time zone the browser reported for a member who has none saved."""
-    User.objects.filter(pk=user.pk, timezone="").update(timezone=timezone_name)
-    user.timezone = timezone_name
-
-
-def language_save(*, user: User, language: str) -> None:
-    """Remember a member's language choice on their account."""
-    User.objects.filter(pk=user.pk).update(language=language)
-    user.language = language
-
-
-@transaction.atomic
-def user_create(*, username: str, email: str, password: str, about_me: str = "") -> User:
-    """Register a member from validated data; their e-mail address awaits verification."""
-    user = User.objects.create_user(
-        username=username,
-        email=email,
-        password=password,
-        about_me=about_me.strip(),
-        last_seen=timezone.now(),
-    )
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    return user
-
-
-@transaction.atomic
-def email_change(*, user: User, email: str) -> None:
+def _email_change(*, user: User, email: str) -> None:
     """Make `email` the member's primary address; their other addresses stay."""
     if user.email.lower() == email.lower():
         return
@@ -92,3 +122,35 @@ def email_change(*, user: User, email: str) -> None:
     address.save(update_fields=["primary"])
     user.email = email
     user.save(update_fields=["email"])
+
+
+def activity_is_due(previous, now) -> bool:
+    """Whether an activity time last written at `previous` should be written again now."""
+    interval = timedelta(seconds=settings.LAST_SEEN_INTERVAL_SECONDS)
+    return previous is None or now - previous >= interval
+
+
+def last_seen_touch(*, user: User) -> None:
+    """Record that `user` is active, at most once per LAST_SEEN_INTERVAL_SECONDS.
+
+    Bookkeeping: when the database is busy the write is skipped, never the request.
+    """
+    now = timezone.now()
+    if activity_is_due(user.last_seen, now):
+        with bookkeeping():
+            User.objects.filter(pk=user.pk).update(last_seen=now)
+        user.last_seen = now
+
+
+def timezone_remember(*, user: User, timezone_name: str) -> None:
+    """Save the time zone the browser reported for a member who has none saved."""
+    with bookkeeping():
+        User.objects.filter(pk=user.pk, timezone="").update(timezone=timezone_name)
+    user.timezone = timezone_name
+
+
+def language_save(*, user: User, language: str) -> None:
+    """Remember a member's language choice on their account."""
+    with bookkeeping():
+        User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language

@@ -5,21 +5,22 @@ from copy import copy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_get
-from accounts.services import language_save, profile_update
+from accounts.services import language_save, user_update
 from accounts.tokens import active_tokens, token_revoke
-from microblog.pagination import keyset_page
+from core.pagination import keyset_page
 from posts.selectors import user_posts
 from social.selectors import is_following
 
 
-@require_http_methods(["GET"])
+@require_safe
 def profile(request, username: str):
     """A member's public page: who they are and what they wrote."""
     user = profile_get(username=username)
@@ -35,24 +36,29 @@ def profile(request, username: str):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request):
     """Change your username, about me and avatar."""
     # A copy: validation writes rejected values onto its instance, and the page around the
     # form (navbar, links) must keep showing the member as they are.
     form = ProfileForm(request.POST or None, request.FILES or None, instance=copy(request.user))
     if form.is_valid():
-        user = profile_update(
-            user=request.user,
-            username=form.cleaned_data["username"],
-            about_me=form.cleaned_data["about_me"],
-            avatar=form.cleaned_data.get("avatar_upload"),
-            remove_avatar=form.cleaned_data.get("remove_avatar", False),
-            language=form.cleaned_data["language"],
-            timezone_name=form.cleaned_data["timezone"],
-        )
-        messages.success(request, _("Your changes have been saved."))
-        return redirect(user)
+        try:
+            user = user_update(
+                user=request.user,
+                actor=request.user,
+                username=form.cleaned_data["username"],
+                about_me=form.cleaned_data["about_me"],
+                avatar=form.cleaned_data.get("avatar_upload"),
+                remove_avatar=form.cleaned_data.get("remove_avatar", False),
+                language=form.cleaned_data["language"],
+                timezone_name=form.cleaned_data["timezone"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(user)
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 
@@ -67,14 +73,14 @@ def language_set(request):
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def token_list(request):
     """Your API tokens that still work: when made, last used, and when they expire."""
     return render(request, "accounts/tokens.html", {"tokens": active_tokens(user=request.user)})
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_revoke_confirm(request, token_id: int):
     """Ask for confirmation (GET), then revoke one of your tokens (POST)."""
     token = get_object_or_404(active_tokens(user=request.user), pk=token_id)

@@ -25,7 +25,7 @@ def main() -> None:
 
     from accounts.models import User
     from accounts.tokens import token_issue
-    from microblog.pagination import cursor_for
+    from core.pagination import cursor_for
     from posts.selectors import explore_posts
 
     raw, _token = token_issue(user=User.objects.first())

@@ -26,7 +26,7 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
-    from microblog.pagination import cursor_for
+    from core.pagination import cursor_for
     from posts.selectors import explore_posts
     from social.selectors import home_timeline
 

@@ -55,13 +55,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Microblog
-    "microblog",
+    "core",
     "accounts",
     "posts",
     "social",
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "accounts.middleware.LocalizationMiddleware",
+    "core.middleware.TemporaryErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "microblog.urls"
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "microblog.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -166,6 +168,7 @@ ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_LOGOUT_REDIRECT_URL = "explore"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Microblog] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"change_password": "accounts.forms.ChangePasswordForm"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -200,6 +203,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Any request body over this is refused (413) before it is read: an avatar and its form fit.
+REQUEST_MAX_BYTES = 3 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -216,21 +221,29 @@ POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
 # The database constraint on Post.body mirrors this; changing it needs a migration.
 POST_MAX_LENGTH = 140
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
+# Declared width x height an avatar may have: a photo from a 24 MP camera passes, a
+# decompression bomb does not.
+AVATAR_MAX_PIXELS = 25_000_000
 AVATAR_SIZE = 256
 LAST_SEEN_INTERVAL_SECONDS = 60
+# Writes per member, whatever the entrance (site or API): "N/unit", comma-separated.
+POST_RATE = env.str("POST_RATE", default="10/minute,100/hour")
+FOLLOW_RATE = env.str("FOLLOW_RATE", default="30/minute,300/hour")
+# The same post again within this many seconds is a double click: it makes no second post.
+POST_DUPLICATE_WINDOW_SECONDS = 10
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)
 
 # REST API (Django REST Framework). No CORS: the site and its API share one origin.
 API_MAX_PER_PAGE = 100
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["microblog.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "microblog.api.throttling.TokenRateThrottle",
+        "accounts.throttling.MemberRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -239,7 +252,7 @@ REST_FRAMEWORK = {
         "tokens": env.str("API_RATE_TOKENS", default="10/minute"),
         "user_create": env.str("API_RATE_USER_CREATE", default="10/hour"),
     },
-    "EXCEPTION_HANDLER": "microblog.api.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -6,13 +6,16 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+handler400 = "microblog.views.bad_request"
+handler403 = "microblog.views.permission_denied"
+handler404 = "microblog.views.page_not_found"
 handler500 = "microblog.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("rosetta/", include("rosetta.urls")),
-    path("api/", include("microblog.api.urls")),
+    path("api/", include("microblog.api_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("posts.urls")),
     path("", include("accounts.urls")),

@@ -1,16 +1,25 @@
-"""Site-wide error handlers."""
+"""Site-wide error handlers: JSON under /api/, the site's error pages elsewhere."""
 
-from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.defaults import server_error as html_server_error
 
-from microblog.api.errors import error_body
+from core.errors import error_response
 
 
-def server_error(request, template_name="500.html"):
-    """The API's clients get the JSON error body; browsers get the 500 page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            error_body(500, _("An unexpected error happened; it has been reported.")), status=500
-        )
-    return html_server_error(request, template_name)
+def bad_request(request, exception=None):
+    """400: a malformed request (bad Host header, body too large for the form parser...)."""
+    return error_response(request, 400, _("The request could not be understood."))
+
+
+def permission_denied(request, exception=None):
+    """403: not allowed."""
+    return error_response(request, 403, _("You do not have permission to do that."))
+
+
+def page_not_found(request, exception=None):
+    """404: nothing at this address."""
+    return error_response(request, 404, _("There is no such page or endpoint."))
+
+
+def server_error(request):
+    """500: our fault; ADMINS have been e-mailed."""
+    return error_response(request, 500, _("An unexpected error happened; it has been reported."))

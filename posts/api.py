@@ -7,11 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import ERRORS, PAGE_PARAMETERS, iso
-from accounts.models import User
-from microblog.api.pagination import collection_schema, paginated_response
+from accounts.api import UserSummarySerializer
+from accounts.selectors import visible_users
+from core.api.pagination import collection_schema, paginated_response
+from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
 from posts.models import Post
-from posts.selectors import explore_posts, user_posts
+from posts.selectors import explore_posts, user_posts, visible_posts
 from posts.services import post_create, post_delete
 from posts.validators import normalize_post_body
 from social.selectors import home_timeline
@@ -26,29 +27,11 @@ POST_PAGE_PARAMETERS = [
 ]
 
 
-class AuthorSerializer(serializers.ModelSerializer):
-    """The author of a post, in brief."""
-
-    _links = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "_links"]
-
-    def get__links(self, user) -> dict[str, str]:
-        """The author's resource and avatar."""
-        request = self.context["request"]
-        return {
-            "self": reverse("api_user", args=[user.pk]),
-            "avatar": request.build_absolute_uri(user.avatar_url(size=64)),
-        }
-
-
 class PostSerializer(serializers.ModelSerializer):
     """A post."""
 
     timestamp = serializers.SerializerMethodField()
-    author = AuthorSerializer(read_only=True)
+    author = UserSummarySerializer(read_only=True)
     _links = serializers.SerializerMethodField()
 
     class Meta:
@@ -114,7 +97,7 @@ class PostDetailView(APIView):
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request, post_id: int):
         """Delete the post (author or moderator); others get 403."""
-        post_delete(post=get_object_or_404(Post, pk=post_id), actor=request.user)
+        post_delete(post=get_object_or_404(visible_posts(), pk=post_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -124,7 +107,7 @@ class UserPostsView(APIView):
     @post_list_schema
     def get(self, request, user_id: int):
         """One page of the user's posts."""
-        user = get_object_or_404(User, pk=user_id, is_active=True)
+        user = get_object_or_404(visible_users(), pk=user_id)
         return posts_response(request, user_posts(user=user))
 
 

@@ -1,23 +1,62 @@
 """Writes on posts. The only way a post comes to exist or goes away."""
 
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ratelimit import rate_limit
 from posts.models import Post
 from posts.validators import normalize_post_body
 
 
+@transaction.atomic
 def post_create(*, author, body: str) -> Post:
-    """Validate and save a new post by `author`; raises ValidationError on a bad body."""
-    return Post.objects.create(author=author, body=normalize_post_body(body))
+    """Validate and save a new post by `author`.
+
+    Raises ValidationError on a bad body and RateLimited when the author posts too often,
+    whatever the entrance (site, API). The same body again within
+    POST_DUPLICATE_WINDOW_SECONDS (a double click, a retried request) gives back the
+    first post instead of a second one.
+    """
+    body = normalize_post_body(body)
+    # Lock the author's row: two simultaneous submissions of one body are serialised, so
+    # the second sees the first (SQLite's immediate transactions serialise them anyway).
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+    since = timezone.now() - timedelta(seconds=settings.POST_DUPLICATE_WINDOW_SECONDS)
+    duplicate = Post.objects.filter(author=author, body=body, created__gte=since).first()
+    if duplicate is not None:
+        return duplicate
+    rate_limit(scope="post", key=author.pk, rate=settings.POST_RATE)
+    return Post.objects.create(author=author, body=body)
+
+
+def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
+    """Save many prepared posts at once (demo data, imports) under the rules of `post_create`.
+
+    Bodies are normalised the same way; no rate limit applies. Returns how many were saved.
+    """
+    prepared = []
+    for post in posts:
+        post.body = normalize_post_body(post.body)
+        prepared.append(post)
+    Post.objects.bulk_create(prepared, batch_size=batch_size)
+    return len(prepared)
+
+
+def can_delete_any_post(user) -> bool:
+    """Moderators (staff with posts.delete_post) may delete any post."""
+    return user.is_authenticated and user.is_staff and user.has_perm("posts.delete_post")
 
 
 def can_delete_post(*, post: Post, actor) -> bool:
-    """Authors may delete their own posts; moderators (posts.delete_post) any post."""
-    return actor.is_authenticated and (
-        post.author_id == actor.pk or actor.has_perm("posts.delete_post")
-    )
+    """Authors may delete their own posts; moderators any post."""
+    return actor.is_authenticated and (post.author_id == actor.pk or can_delete_any_post(actor))
 
 
 @transaction.atomic

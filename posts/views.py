@@ -4,12 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from microblog.pagination import keyset_page
-from microblog.redirects import redirect_back, safe_next
+from core.db import is_database_busy
+from core.pagination import keyset_page
+from core.ratelimit import RateLimited
+from core.redirects import redirect_back, safe_next
 from posts.forms import PostForm
 from posts.models import Post
 from posts.selectors import explore_posts
@@ -18,21 +21,35 @@ from social.selectors import home_timeline
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def home(request):
     """The compose form and the home timeline."""
     form = PostForm(request.POST or None)
+    status = 200
     if form.is_valid():
-        post_create(author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, _("Your post is now live!"))
-        return redirect("home")
+        try:
+            post_create(author=request.user, body=form.cleaned_data["body"])
+        except RateLimited as error:
+            form.add_error("body", str(error))
+            status = 429
+        except OperationalError as error:
+            if not is_database_busy(error):
+                raise
+            form.add_error(
+                "body", _("The site is busy and your post was not saved. Please try again.")
+            )
+            status = 503
+        else:
+            messages.success(request, _("Your post is now live!"))
+            return redirect("home")
     page = keyset_page(
         home_timeline(user=request.user), params=request.GET, per_page=settings.POSTS_PER_PAGE
     )
-    return render(request, "posts/home.html", {"form": form, "page": page})
+    # The form keeps what was typed when it could not be saved.
+    return render(request, "posts/home.html", {"form": form, "page": page}, status=status)
 
 
-@require_http_methods(["GET"])
+@require_safe
 def explore(request):
     """Everyone's posts, newest first."""
     page = keyset_page(explore_posts(), params=request.GET, per_page=settings.POSTS_PER_PAGE)
@@ -40,7 +57,7 @@ def explore(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request, post_id: int):
     """Ask for confirmation (GET), then delete the post (POST)."""
     post = get_object_or_404(Post.objects.select_related("author"), pk=post_id)

@@ -4,28 +4,28 @@ from django.db.models import Q, QuerySet
 
 from accounts.selectors import users_with_counts
 from posts.models import Post
+from posts.selectors import visible_posts
 from social.models import Follow
 
 
 def home_timeline(*, user) -> QuerySet[Post]:
     """The user's own posts and those of everyone they follow, newest first, in one query."""
     followed = Follow.objects.filter(follower=user).values("followed_id")
-    return Post.objects.filter(Q(author=user) | Q(author__in=followed)).select_related("author")
+    return visible_posts().filter(Q(author=user) | Q(author__in=followed)).select_related("author")
 
 
 def followers_of(*, user) -> QuerySet[Follow]:
-    """Follows whose `follower` reads `user`, newest first."""
-    return Follow.objects.filter(followed=user).select_related("follower")
+    """Follows whose `follower` (an active member) reads `user`, newest first."""
+    return Follow.objects.filter(followed=user, follower__is_active=True).select_related("follower")
 
 
 def followed_by(*, user) -> QuerySet[Follow]:
-    """Follows of the accounts `user` reads, newest first."""
-    return Follow.objects.filter(follower=user).select_related("followed")
+    """Follows of the (active) accounts `user` reads, newest first."""
+    return Follow.objects.filter(follower=user, followed__is_active=True).select_related("followed")
 
 
 def follower_users(*, user):
     """The users who follow `user`, with their counts, most recent follow first."""
-
     return (
         users_with_counts()
         .filter(following_set__followed=user)
@@ -35,7 +35,6 @@ def follower_users(*, user):
 
 def followed_users(*, user):
     """The users `user` follows, with their counts, most recent follow first."""
-
     return (
         users_with_counts()
         .filter(follower_set__follower=user)

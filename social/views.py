@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import profile_get, user_get
-from microblog.pagination import keyset_page
-from microblog.redirects import redirect_back
+from core.pagination import keyset_page
+from core.redirects import redirect_back
 from social.selectors import followed_by, followed_ids_among, followers_of
 from social.services import follow_create, follow_delete
 
@@ -41,7 +41,7 @@ def unfollow(request, username: str):
     return redirect_back(request, followed.get_absolute_url())
 
 
-@require_http_methods(["GET"])
+@require_safe
 def people(request, username: str, *, direction: str):
     """One page of a member's followers (direction "followers") or followed accounts."""
     user = profile_get(username=username)

@@ -57,7 +57,7 @@ def test_nobody_else_deletes_a_post(user, other_user):
 
 
 def test_moderators_delete_any_post(user):
-    moderator = UserFactory()
+    moderator = UserFactory(is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
     post = PostFactory(author=user)
     post_delete(post=post, actor=moderator)

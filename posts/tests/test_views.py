@@ -158,7 +158,7 @@ class TestDelete:
         assert Post.objects.filter(pk=post.pk).exists()
 
     def test_moderators_can_delete_any_post(self, client, other_user):
-        moderator = UserFactory()
+        moderator = UserFactory(is_staff=True)
         moderator.groups.add(Group.objects.get(name="Moderators"))
         client.force_login(moderator)
         post = PostFactory(author=other_user)

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from accounts.tokens import token_issue
-from tests.api.test_tutorial_compatibility import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +17,14 @@ def test_members_see_their_active_tokens_only(member_client, user, other_user):
     assert "Never" in content  # not used yet
 
 
-def test_revoke_after_confirmation(member_client, user):
+def test_revoke_after_confirmation(api_client, member_client, user):
     raw, token = token_issue(user=user)
     url = reverse("token_revoke", args=[token.pk])
     assert "Revoke this token?" in member_client.get(url).content.decode()
     assert ApiToken.objects.filter(pk=token.pk).exists()
     response = member_client.post(url, follow=True)
     assert "The token was revoked." in response.content.decode()
-    assert ApiClient(raw).call("get", "/api/users").status_code == 401
+    assert api_client(raw).call("get", "/api/users").status_code == 401
 
 
 def test_nobody_revokes_someone_elses_token(member_client, other_user):

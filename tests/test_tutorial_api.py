@@ -1,6 +1,5 @@
 """The Flask Mega-Tutorial's API contract, driven end to end as its clients use it."""
 
-import base64
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,39 +14,8 @@ from social.tests.factories import FollowFactory
 pytestmark = pytest.mark.django_db
 
 
-class ApiClient:
-    """JSON in and out, like the tutorial's clients (requests/httpie)."""
-
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.token = token
-
-    def headers(self, extra=None):
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
-        return headers | (extra or {})
-
-    def call(self, method, path, json=None, **extra):
-        kwargs = {"content_type": "application/json"} if json is not None else {}
-        data = __import__("json").dumps(json) if json is not None else None
-        caller = getattr(self.client, method)
-        if data is None:
-            return caller(path, **self.headers(extra))
-        return caller(path, data, **kwargs, **self.headers(extra))
-
-
-def basic(username, password):
-    raw = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {raw}"}
-
-
-def get_token(username, password=PASSWORD) -> str:
-    response = Client().post("/api/tokens", **basic(username, password))
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
-
-
-def test_the_tutorials_walkthrough():
-    anonymous = ApiClient()
+def test_the_tutorials_walkthrough(api_client, get_token):
+    anonymous = api_client()
     # Register.
     created = anonymous.call(
         "post",
@@ -60,7 +28,7 @@ def test_the_tutorials_walkthrough():
     assert susan["username"] == "susan" and susan["post_count"] == 0
     # A token with HTTP Basic, then Bearer calls.
     token = get_token("susan")
-    api = ApiClient(token)
+    api = api_client(token)
     me = api.call("get", f"/api/users/{susan['id']}").json()
     assert me["email"] == "susan@example.com"
     assert set(me) == {
@@ -74,7 +42,7 @@ def test_the_tutorials_walkthrough():
     assert me["last_seen"].endswith("+00:00")
     # Others do not see her e-mail.
     john = UserFactory(username="john")
-    other = ApiClient(get_token("john")).call("get", f"/api/users/{susan['id']}").json()
+    other = api_client(get_token("john")).call("get", f"/api/users/{susan['id']}").json()
     assert "email" not in other
     # Update yourself; someone else is 403.
     updated = api.call("put", f"/api/users/{susan['id']}", {"about_me": "Hello!"})
@@ -99,9 +67,9 @@ def test_the_tutorials_walkthrough():
     assert after.json()["error"] == "Unauthorized"
 
 
-def test_collections_page_like_the_tutorial():
+def test_collections_page_like_the_tutorial(api_client, get_token):
     users = UserFactory.create_batch(25)
-    api = ApiClient(get_token(users[0].username))
+    api = api_client(get_token(users[0].username))
     first = api.call("get", "/api/users").json()
     assert first["_meta"] == {"page": 1, "per_page": 10, "total_pages": 3, "total_items": 25}
     assert first["_links"] == {
@@ -131,22 +99,22 @@ def test_bad_tokens_are_401_with_www_authenticate(headers):
     assert response.json()["error"] == "Unauthorized"
 
 
-def test_expired_token_is_401(user):
+def test_expired_token_is_401(api_client, get_token, user):
     token = get_token(user.username)
     ApiToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
-    assert ApiClient(token).call("get", "/api/users").status_code == 401
+    assert api_client(token).call("get", "/api/users").status_code == 401
 
 
-def test_tokens_are_stored_hashed_and_all_stay_valid(user):
+def test_tokens_are_stored_hashed_and_all_stay_valid(api_client, get_token, user):
     first, second = get_token(user.username), get_token(user.username)
     assert first != second
     stored = set(ApiToken.objects.values_list("key_hash", flat=True))
     assert first not in stored and second not in stored and len(stored) == 2
-    assert ApiClient(first).call("get", "/api/users").status_code == 200
-    assert ApiClient(second).call("get", "/api/users").status_code == 200
+    assert api_client(first).call("get", "/api/users").status_code == 200
+    assert api_client(second).call("get", "/api/users").status_code == 200
 
 
-def test_token_by_email_and_wrong_password(user):
+def test_token_by_email_and_wrong_password(basic, user):
     assert Client().post("/api/tokens", **basic(user.email, PASSWORD)).status_code == 200
     wrong = Client().post("/api/tokens", **basic(user.username, "wrong"))
     assert wrong.status_code == 401
@@ -156,11 +124,11 @@ def test_token_by_email_and_wrong_password(user):
 
 class TestErrors:
     @pytest.fixture
-    def api(self, user):
-        return ApiClient(get_token(user.username))
+    def api(self, api_client, get_token, user):
+        return api_client(get_token(user.username))
 
-    def test_400_missing_fields_and_bad_values(self):
-        response = ApiClient().call("post", "/api/users", {"username": "ann"})
+    def test_400_missing_fields_and_bad_values(self, api_client):
+        response = api_client().call("post", "/api/users", {"username": "ann"})
         assert response.status_code == 400
         body = response.json()
         assert body["error"] == "Bad Request"
@@ -177,10 +145,10 @@ class TestErrors:
             ({"username": "admin"}, "username"),
         ],
     )
-    def test_400_taken_or_invalid(self, data, field):
+    def test_400_taken_or_invalid(self, api_client, data, field):
         UserFactory(username="taken", email="taken@example.com")
         payload = {"username": "ann", "email": "ann@example.com", "password": PASSWORD} | data
-        response = ApiClient().call("post", "/api/users", payload)
+        response = api_client().call("post", "/api/users", payload)
         assert response.status_code == 400
         assert field in response.json()["fields"]
 
@@ -215,7 +183,7 @@ class TestErrors:
         assert response.status_code == 415
         assert response.json()["error"] == "Unsupported Media Type"
 
-    def test_429_with_retry_after(self, user, settings):
+    def test_429_with_retry_after(self, basic, user, settings):
         settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
             "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
             | {"tokens": "2/minute"}
@@ -238,17 +206,17 @@ class TestErrors:
         assert response.json()["error"] == "Too Many Requests"
 
 
-def test_error_messages_follow_accept_language(user):
-    api = ApiClient(get_token(user.username))
+def test_error_messages_follow_accept_language(api_client, get_token, user):
+    api = api_client(get_token(user.username))
     response = api.call("get", "/api/explore?page=abc", HTTP_ACCEPT_LANGUAGE="es")
     assert response.json()["message"] == "page: Se esperaba un número entero."
     assert response.json()["error"] == "Bad Request"  # the HTTP reason phrase stays as is
 
 
-def test_put_changes_username_and_email_keeping_old_addresses(user):
+def test_put_changes_username_and_email_keeping_old_addresses(api_client, get_token, user):
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     old_email = user.email
-    api = ApiClient(get_token(user.username))
+    api = api_client(get_token(user.username))
     response = api.call(
         "put", f"/api/users/{user.pk}", {"username": "renamed", "email": "new@example.com"}
     )

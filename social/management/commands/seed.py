@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from posts.models import Post
-from posts.validators import normalize_post_body
+from posts.services import posts_bulk_create
 from social.models import Follow
 
 FIRST_NAMES = (
@@ -116,10 +116,10 @@ class Command(BaseCommand):
         chosen = rng.choices(authors, weights=weights, k=count)
         offsets = sorted((rng.randint(0, 90 * 24 * 3600) for _ in range(count)), reverse=True)
         for start in range(0, count, POST_BATCH):  # in batches: a million posts fit in memory
-            batch = [
+            batch = (
                 Post(
                     author=author,
-                    body=normalize_post_body(fake_post_body(rng)),
+                    body=fake_post_body(rng),
                     created=now
                     - timedelta(seconds=seconds_ago, microseconds=rng.randint(0, 999_999)),
                 )
@@ -128,8 +128,8 @@ class Command(BaseCommand):
                     offsets[start : start + POST_BATCH],
                     strict=True,
                 )
-            ]
-            Post.objects.bulk_create(batch)
+            )
+            posts_bulk_create(posts=batch)
         return count
 
     def create_follows(self, rng, new_users, per_user) -> int:

@@ -1,12 +1,34 @@
-"""`Authorization: Bearer <token>` for the API, described in the OpenAPI schema too."""
+"""API authentication: `Authorization: Bearer <token>`, and HTTP Basic to get a token."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.authentication import (
+    BaseAuthentication,
+    BasicAuthentication,
+    get_authorization_header,
+)
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from accounts.passwords import is_lockout, lockout_seconds, password_authenticate
 from accounts.services import last_seen_touch
 from accounts.tokens import token_authenticate
+
+
+class PasswordBasicAuthentication(BasicAuthentication):
+    """HTTP Basic through the site's password limiter: a locked account or IP gets a 429."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        """(user, None) for good credentials; 401 for bad ones; 429 while locked out."""
+        try:
+            user = password_authenticate(request._request, login=userid, password=password)
+        except ValidationError as error:
+            if not is_lockout(error):
+                raise
+            raise Throttled(wait=lockout_seconds(), detail=" ".join(error.messages)) from None
+        if user is None:
+            raise AuthenticationFailed(_("Invalid username/password."))
+        return user, None
 
 
 class BearerTokenAuthentication(BaseAuthentication):

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from microblog.pagination import cursor_for, keyset_page, parse_cursor
+from core.pagination import cursor_for, keyset_page, parse_cursor
 
 
 def _positive_int(request, name: str, default: int, maximum: int | None = None) -> int:

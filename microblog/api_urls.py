@@ -3,8 +3,8 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.api import FollowListView, TokenView, UserDetailView, UserListView
-from microblog.api.errors import api_not_found
+from accounts.api import TokenView, UserDetailView, UserListView
+from core.api.errors import api_not_found
 from posts.api import (
     ExploreView,
     PostCreateView,
@@ -12,7 +12,7 @@ from posts.api import (
     TimelineView,
     UserPostsView,
 )
-from social.api import FollowView
+from social.api import FollowListView, FollowView
 
 urlpatterns = [
     path("tokens", TokenView.as_view(), name="api_tokens"),

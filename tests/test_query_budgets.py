@@ -1,4 +1,6 @@
-"""Every page runs a fixed number of SQL queries, whatever the page size."""
+"""Every page and API list runs a fixed number of SQL queries, whatever the page size."""
+
+import re
 
 import pytest
 from django.db import connection
@@ -44,3 +46,35 @@ def test_page_query_count_is_fixed(client, settings, busy_user, name, url, logge
         settings.POSTS_PER_PAGE = per_page
         counts.append(count_queries(client, url(busy_user)))
     assert counts == [expected, expected]
+
+
+# token with its user, [the user in the path], COUNT, the page
+COLLECTIONS = {
+    "/api/users": 3,
+    "/api/users/{user}/followers": 4,
+    "/api/users/{user}/following": 4,
+    "/api/users/{user}/posts": 4,
+    "/api/timeline": 3,
+    "/api/explore": 3,
+}
+
+
+@pytest.mark.parametrize(("path", "expected"), COLLECTIONS.items())
+def test_collection_query_counts_do_not_depend_on_per_page(
+    api_client, get_token, busy_user, path, expected
+):
+    api = api_client(get_token(busy_user.username))
+    url = path.format(user=busy_user.pk)
+    api.call("get", url)  # the token's first use is recorded once
+    counts = []
+    for per_page in (2, 20):
+        with CaptureQueriesContext(connection) as queries:
+            assert api.call("get", f"{url}?per_page={per_page}").status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected]
+    cursor_page = api.call("get", f"{url}?per_page=2").json()["_links"].get("next_cursor")
+    if cursor_page:
+        with CaptureQueriesContext(connection) as queries:
+            assert api.call("get", cursor_page).status_code == 200
+        assert len(queries) == expected - 1  # no COUNT by cursor
+        assert not any(re.search(r"COUNT\(\*\)", q["sql"]) for q in queries.captured_queries)

@@ -7,9 +7,11 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+from core.ratelimit import RateLimited
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -48,10 +50,13 @@ def _messages(detail) -> list[str]:
 def api_exception_handler(exc, context):
     """DRF's handler, with its body rewritten into the tutorial's error format.
 
-    A service's ValidationError (say, following yourself) is a 400 like a serializer's.
+    A service's ValidationError (say, following yourself) is a 400 like a serializer's, and
+    its RateLimited a 429 with Retry-After like a throttle's.
     """
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RateLimited):
+        exc = Throttled(wait=exc.retry_after, detail=str(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None

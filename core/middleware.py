@@ -1,0 +1,69 @@
+"""Middleware with no domain: request size, and errors that are nobody's fault."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from core.db import is_database_busy
+from core.errors import error_response
+from core.ratelimit import RateLimited
+
+BUSY_RETRY_AFTER_SECONDS = 2
+
+
+def body_too_large(content_length: str | None) -> bool:
+    """Whether a declared Content-Length exceeds REQUEST_MAX_BYTES."""
+    try:
+        return int(content_length or 0) > settings.REQUEST_MAX_BYTES
+    except ValueError:
+        return False
+
+
+def body_too_large_response(request):
+    """413, in the form the client reads."""
+    return error_response(
+        request,
+        413,
+        _("The request is larger than the limit of %(megabytes)d MB.")
+        % {"megabytes": settings.REQUEST_MAX_BYTES // (1024 * 1024)},
+    )
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body is over REQUEST_MAX_BYTES before reading it.
+
+    Under WSGI the body is read lazily, so this stops it; under ASGI `core.asgi` does it
+    before Django sees the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if body_too_large(request.META.get("CONTENT_LENGTH")):
+            return body_too_large_response(request)
+        return self.get_response(request)
+
+
+class TemporaryErrorsMiddleware:
+    """A rate limit (429) or a busy database (503) is answered clearly, never as a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """Turn temporary failures into responses that say when to come back."""
+        if isinstance(exception, RateLimited):
+            return error_response(
+                request, 429, str(exception), headers={"Retry-After": str(exception.retry_after)}
+            )
+        if is_database_busy(exception):
+            return error_response(
+                request,
+                503,
+                _("The site is busy. Nothing was changed; please try again in a moment."),
+                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+            )
+        return None
