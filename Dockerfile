@@ -1,7 +1,9 @@
 # Microblog: one image for the web process (gunicorn, ASGI) and the task worker.
 #   docker build -t microblog .
-#   docker run -p 8000:8000 -e SECRET_KEY=... -e ALLOWED_HOSTS=localhost microblog
-#   docker run -e SECRET_KEY=... microblog .venv/bin/python manage.py db_worker --no-reload
+#   docker run -p 8000:8000 -v microblog-var:/app/var -e ALLOWED_HOSTS=localhost microblog
+#   docker run -v microblog-var:/app/var microblog .venv/bin/python manage.py db_worker --no-reload
+# Code and collected static files live in the image; data (database, uploads, the generated
+# secret key unless SECRET_KEY is given) in the /app/var volume, which may start empty.
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,10 +21,12 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-cache
 COPY . .
-# A throwaway key: these commands need settings but never sign anything.
-RUN SECRET_KEY=build-only .venv/bin/python manage.py translate compile \
-    && SECRET_KEY=build-only .venv/bin/python manage.py collectstatic --no-input --verbosity 0 \
-    && mkdir -p var/media && chown -R microblog var
+# A throwaway key outside var/: these commands need settings but never sign anything.
+ENV SECRET_KEY_FILE=/tmp/build-key
+RUN .venv/bin/python manage.py translate compile \
+    && .venv/bin/python manage.py collectstatic --no-input --verbosity 0 \
+    && rm -rf /tmp/build-key var && mkdir -p var && chown microblog var
+ENV SECRET_KEY_FILE=
 
 USER microblog
 EXPOSE 8000

@@ -1,15 +1,17 @@
 # Two commands matter: `make run` serves the site, `make test` runs every test.
 # Both find a Python >= 3.12, create .venv and install the locked dependencies.
+# `make dev` is the developer's loop (DEBUG on, autoreload, debug pages).
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WEB_CONCURRENCY ?= 2
 UV_VERSION := 0.13.9
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
-export HOST PORT
+export HOST PORT WEB_CONCURRENCY
 
-.PHONY: run test lint format seed install messages bench bench-api clean
+.PHONY: run dev static test lint format seed install messages bench bench-api clean
 
 $(UV):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -24,7 +26,19 @@ install: $(VENV)/.installed
 messages: install
 	$(PY) manage.py translate --verbosity 0 compile
 
-run: install messages
+static: install
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+
+# The site as its users get it: production settings, gunicorn (ASGI, 2 workers), the task
+# worker. Plain HTTP on this machine, so cookies are not limited to HTTPS.
+run: export DEBUG ?= false
+run: export SECURE_COOKIES ?= false
+run: install messages static
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/honcho --procfile Procfile.run start
+
+dev: export DEBUG ?= true
+dev: install messages
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/honcho --procfile Procfile.dev start
 

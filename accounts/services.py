@@ -35,7 +35,6 @@ def raise_uniqueness_errors(*, username=None, email=None, exclude_pk=None) -> No
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def user_create(*, username: str, email: str, password: str, about_me: str = "") -> User:
     """Register a member; their e-mail address awaits verification.
 
@@ -60,7 +59,6 @@ def user_create(*, username: str, email: str, password: str, about_me: str = "")
     return user
 
 
-@transaction.atomic
 def user_update(
     *,
     user: User,

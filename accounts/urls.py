@@ -3,6 +3,8 @@ from django.urls import path
 from accounts import views
 
 urlpatterns = [
+    # Before allauth's URLs in the site's map, so that this view answers its address.
+    path("accounts/signup/", views.SignupView.as_view(), name="account_signup"),
     path("user/<username:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("i18n/language/", views.language_set, name="set_language"),

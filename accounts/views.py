@@ -2,6 +2,7 @@
 
 from copy import copy
 
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -89,3 +90,15 @@ def token_revoke_confirm(request, token_id: int):
         messages.success(request, _("The token was revoked. Programs using it must get a new one."))
         return redirect("token_list")
     return render(request, "accounts/token_confirm_revoke.html", {"token": token})
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, where losing a race for a name or address is a form error."""
+
+    def form_valid(self, form):
+        """Create the account; a concurrent sign-up that took the name first is reported."""
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)

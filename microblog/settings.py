@@ -4,6 +4,8 @@ Every variable is documented in the README. Defaults suit development: `make run
 works with no configuration at all; production refuses to start without a real secret.
 """
 
+import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -18,15 +20,32 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=True)
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY: DEBUG is off and no secret key was given.")
-    SECRET_KEY = DEVELOPMENT_SECRET_KEY
-elif not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY is the development key; set a real one.")
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def secret_key_from_file(path: Path) -> str:
+    """The key kept in `path`, made (random, readable by its owner only) on first use."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic: when two processes race, one key wins for both
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+# SECRET_KEY from the environment, else the key kept in SECRET_KEY_FILE (var/secret_key by
+# default), generated on first run. Several machines must share one: set SECRET_KEY.
+SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key_from_file(
+    Path(env.str("SECRET_KEY_FILE", default="") or VAR_DIR / "secret_key")
+)
+if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("SECRET_KEY is too short or a placeholder; set a real one.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -94,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "posts.context_processors.moderation",
             ],
         },
     },
@@ -102,24 +122,39 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://...).
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if SQLITE:
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers and one writer work at once; IMMEDIATE avoids
-        # "database is locked" when a read transaction later writes.
+        # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at
+        # BEGIN, so a transaction never fails half-way with "database is locked"; a writer
+        # waits at most `timeout` seconds for another, then the member is told to retry.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=5),
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI, persistent connections are not safe (Django's docs): psycopg's pool
+    # instead. Budget: web processes x DATABASE_POOL_SIZE + workers < max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": env.int("DATABASE_POOL_SIZE", default=4),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis is optional: shared cache and channel layer when REDIS_URL is set.
+# Redis is optional: shared cache and channel layer when REDIS_URL is set. Without it the
+# cache is still shared by every process (rate limits mean what they say): a file cache
+# on SQLite (one machine), the database on PostgreSQL (every machine). All fail soft.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # A dead or unreachable Redis costs a request at most this, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -128,7 +163,11 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "core.cache.FailSoftFileBasedCache", "LOCATION": VAR_DIR / "cache"}
+        if SQLITE
+        else {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "microblog_cache"}
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TASKS = {
@@ -186,7 +225,8 @@ ROSETTA_SHOW_AT_ADMIN_PANEL = True
 ROSETTA_WSGI_AUTO_RELOAD = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Collected static files belong to the code (the image), not to var/ (the data volume).
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
@@ -303,5 +343,13 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
+        # A wrong Host header is a scanner's, not a bug: log it, never e-mail it.
+        "django.security.DisallowedHost": {
+            "handlers": ["stdout"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }
+# Passwords inside URL-valued settings (REDIS_URL, CACHES...) never reach an error report.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.reporting.CredentialsFilter"

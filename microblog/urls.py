@@ -13,12 +13,12 @@ handler500 = "microblog.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),  # first: its sign-up view overrides allauth's
     path("accounts/", include("allauth.urls")),
     path("rosetta/", include("rosetta.urls")),
     path("api/", include("microblog.api_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("posts.urls")),
-    path("", include("accounts.urls")),
     path("", include("social.urls")),
 ]
 

@@ -14,7 +14,6 @@ from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back, safe_next
 from posts.forms import PostForm
-from posts.models import Post
 from posts.selectors import explore_posts
 from posts.services import can_delete_post, post_create, post_delete
 from social.selectors import home_timeline
@@ -60,12 +59,14 @@ def explore(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request, post_id: int):
     """Ask for confirmation (GET), then delete the post (POST)."""
-    post = get_object_or_404(Post.objects.select_related("author"), pk=post_id)
+    post = get_object_or_404(explore_posts(), pk=post_id)
     if not can_delete_post(post=post, actor=request.user):
         raise PermissionDenied
     if request.method == "POST":
         post_delete(post=post, actor=request.user)
         messages.success(request, _("The post was deleted."))
         return redirect_back(request, "home")
-    context = {"post": post, "next": safe_next(request)}
+    # Post lists are the same for every reader, so their links carry no `next`: come back
+    # to the page the member came from.
+    context = {"post": post, "next": safe_next(request, or_referer=True)}
     return render(request, "posts/post_confirm_delete.html", context)

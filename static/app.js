@@ -47,6 +47,19 @@ function preventDoubleSubmit() {
     });
 }
 
+// Post lists are the same for every reader: show the delete links this reader may use.
+// The delete page checks again; this only spares others a link that would say 403.
+function showOwnPostActions(root = document) {
+    const viewer = document.body.dataset.viewer;
+    if (!viewer) return;
+    const moderator = "moderator" in document.body.dataset;
+    root.querySelectorAll(".post[data-author]").forEach((post) => {
+        if (moderator || post.dataset.author === viewer) {
+            post.querySelectorAll(".post-delete").forEach((link) => { link.hidden = false; });
+        }
+    });
+}
+
 // Gravatar needs the internet; without it, show the local placeholder.
 function setUpAvatarFallback() {
     const fallback = document.body.dataset.avatarFallback;
@@ -110,5 +123,6 @@ document.addEventListener("DOMContentLoaded", () => {
     setUpCharCounters();
     preventDoubleSubmit();
     setUpAvatarFallback();
+    showOwnPostActions();
     localizeTimes();
 });

@@ -102,7 +102,8 @@ class TestLogin:
 
 
 class TestPasswords:
-    def test_reset_by_emailed_one_time_link(self, client, user):
+    def test_reset_by_emailed_one_time_link(self, client, user, api_client, get_token):
+        token = get_token(user.username)
         client.post(reverse("account_reset_password"), {"email": user.email})
         assert len(mail.outbox) == 1
         [link] = re.findall(r"https?://\S+/password/reset/key/\S+", mail.outbox[0].body)
@@ -113,6 +114,8 @@ class TestPasswords:
         assert client.post(form_path, data).status_code == 302
         user.refresh_from_db()
         assert user.check_password(NEW_PASSWORD)
+        # Tokens got with the old password die with it.
+        assert api_client(token).call("get", "/api/users").status_code == 401
         # The link works only once.
         assert "token" in client.get(path, follow=True).content.decode().lower()
         user.refresh_from_db()
@@ -123,7 +126,8 @@ class TestPasswords:
         assert response.status_code == 302  # no hint whether the address exists
         assert all("/password/reset/key/" not in m.body for m in mail.outbox)
 
-    def test_change_password(self, member_client, user):
+    def test_change_password(self, member_client, user, api_client, get_token):
+        tokens = [get_token(user.username), get_token(user.username)]
         response = member_client.post(
             reverse("account_change_password"),
             {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -131,6 +135,15 @@ class TestPasswords:
         assert response.status_code == 302
         user.refresh_from_db()
         assert user.check_password(NEW_PASSWORD)
+        for token in tokens:
+            assert api_client(token).call("get", "/api/users").status_code == 401
+        assert get_token(user.username, NEW_PASSWORD)
+
+    def test_any_new_password_revokes_the_api_tokens(self, user, api_client, get_token):
+        token = get_token(user.username)
+        user.set_password(NEW_PASSWORD)  # manage.py changepassword, the admin, a shell
+        user.save()
+        assert api_client(token).call("get", "/api/users").status_code == 401
 
     def test_change_password_with_wrong_old_password(self, member_client, user):
         response = member_client.post(

@@ -195,3 +195,60 @@ class TestReviewRegressions:
     def test_usernames_no_one_can_have_are_404(self, member_client, path):
         assert member_client.get(path).status_code == 404
         assert member_client.post("/user/a%00b/follow/").status_code == 404
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG file whose header declares width x height pixels (a decompression bomb)."""
+    buffer = BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+class TestAvatarLimits:
+    def test_a_decompression_bomb_is_refused_before_decoding(self, member_client, user):
+        bomb = png_declaring(13000, 13000)
+        assert len(bomb) < 50_000
+        upload = SimpleUploadedFile("bomb.png", bomb)
+        response = member_client.post(
+            reverse("profile_edit"), {"username": user.username, "avatar_upload": upload}
+        )
+        assert response.status_code == 200
+        assert "13000 by 13000 pixels; the limit is 25 megapixels" in response.content.decode()
+        user.refresh_from_db()
+        assert not user.avatar
+
+    def test_one_byte_over_the_limit_says_so_plainly(self, member_client, user, settings):
+        upload = image_upload()
+        settings.AVATAR_MAX_BYTES = upload.size - 1
+        response = member_client.post(
+            reverse("profile_edit"), {"username": user.username, "avatar_upload": upload}
+        )
+        content = response.content.decode()
+        assert "The image is larger than the limit of" in content
+        assert content.count("the limit is") == 0
+
+    def test_the_admin_avatar_goes_through_the_same_checks(self, admin_client, user):
+        url = reverse("admin:accounts_user_change", args=[user.pk])
+        form = {
+            "username": user.username,
+            "email": user.email,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        }
+        not_an_image = SimpleUploadedFile("evil.webp", b"<script>alert(1)</script>")
+        response = admin_client.post(url, form | {"avatar": not_an_image})
+        assert "Upload a valid image" in response.content.decode()
+        bomb = SimpleUploadedFile("bomb.png", png_declaring(13000, 13000))
+        response = admin_client.post(url, form | {"avatar": bomb})
+        assert "the limit is 25 megapixels" in response.content.decode()
+        bmp = image_upload("me.bmp", "BMP")
+        response = admin_client.post(url, form | {"avatar": bmp})
+        assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
+        user.refresh_from_db()
+        assert not user.avatar
+        response = admin_client.post(url, form | {"avatar": image_upload(size=(900, 500))})
+        assert response.status_code == 302
+        user.refresh_from_db()
+        with Image.open(user.avatar.path) as stored:
+            assert stored.format == "WEBP" and stored.size == (256, 256)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.tests.factories import UserFactory
 from posts.models import Post
@@ -86,3 +87,48 @@ class TestPosts:
         response = api.call("get", f"/api/explore?{query}")
         assert response.status_code == 400
         assert response.json()["error"] == "Bad Request"
+
+
+class TestPostingLimits:
+    def test_too_many_posts_is_429_with_retry_after(self, api, settings):
+        settings.POST_RATE = "2/minute"
+        for n in range(2):
+            assert api.call("post", "/api/posts", {"body": f"post {n}"}).status_code == 201
+        response = api.call("post", "/api/posts", {"body": "one more"})
+        assert response.status_code == 429
+        assert 1 <= int(response["Retry-After"]) <= 61
+        assert response.json()["error"] == "Too Many Requests"
+
+    def test_more_tokens_buy_no_more_posts(self, api, api_client, get_token, user, settings):
+        settings.POST_RATE = "2/minute"
+        other_token = api_client(get_token(user.username))
+        assert api.call("post", "/api/posts", {"body": "one"}).status_code == 201
+        assert other_token.call("post", "/api/posts", {"body": "two"}).status_code == 201
+        assert other_token.call("post", "/api/posts", {"body": "three"}).status_code == 429
+
+    def test_the_site_and_the_api_share_the_limit(self, api, user, client, settings):
+        settings.POST_RATE = "2/minute"
+        client.force_login(user)
+        client.post("/", {"body": "from the site"})
+        assert api.call("post", "/api/posts", {"body": "from the API"}).status_code == 201
+        assert api.call("post", "/api/posts", {"body": "third"}).status_code == 429
+
+    def test_a_retried_request_gives_the_same_post(self, api):
+        first = api.call("post", "/api/posts", {"body": "retry me"}).json()
+        second = api.call("post", "/api/posts", {"body": "retry me"}).json()
+        assert first["id"] == second["id"]
+
+    def test_an_invisible_body_is_400(self, api):
+        response = api.call("post", "/api/posts", {"body": "\u200b \u2800"})
+        assert response.status_code == 400
+        assert "body" in response.json()["fields"]
+
+
+def test_the_api_call_limit_is_per_member_not_per_token(
+    api, api_client, get_token, user, monkeypatch
+):
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "token": "3/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    tokens = [api, api_client(get_token(user.username))]
+    statuses = [tokens[n % 2].call("get", "/api/explore").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.tests.factories import UserFactory
+from core.ratelimit import RateLimited
 from posts.models import Post
 from posts.services import post_create, post_delete
 from posts.tests.factories import PostFactory
@@ -25,7 +26,22 @@ def test_post_create_accepts_exactly_the_limit(user):
     assert len(post_create(author=user, body="x" * 140).body) == 140
 
 
-@pytest.mark.parametrize("body", ["", "   ", "\n\t ", "x" * 141])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   ",
+        "\n\t ",
+        "x" * 141,
+        "\u200b",  # zero-width space
+        "\u200b\u200c\u200d\ufeff\u2060",  # every zero-width character
+        "\u3164\u2800",  # Hangul filler, Braille blank
+        "\u00a0\u2003\u3000",  # no-break, em and ideographic spaces
+        "\u202e\u2066",  # bidi controls alone
+        "\u0301\u0301",  # combining marks with nothing to combine with
+        "\x00\x07",  # control characters
+    ],
+)
 def test_post_create_refuses_bad_bodies(user, body):
     with pytest.raises(ValidationError):
         post_create(author=user, body=body)
@@ -68,3 +84,35 @@ def test_posts_are_listed_newest_first(user):
     older = PostFactory(author=user)
     newer = PostFactory(author=user, created=older.created + timedelta(seconds=1))
     assert list(Post.objects.all()) == [newer, older]
+
+
+def test_control_characters_are_dropped_not_stored(user):
+    assert post_create(author=user, body="nul\x00 and bell\x07 ok").body == "nul and bell ok"
+
+
+def test_emoji_sequences_keep_their_invisible_parts(user):
+    assert post_create(author=user, body="love ❤️").body == "love ❤️"
+
+
+def test_the_same_post_twice_in_a_moment_is_one_post(user):
+    first = post_create(author=user, body="Hello!")
+    second = post_create(author=user, body="  Hello!  ")
+    assert first.pk == second.pk
+    assert Post.objects.count() == 1
+
+
+def test_the_same_post_later_is_a_new_post(user):
+    first = post_create(author=user, body="Good morning")
+    Post.objects.filter(pk=first.pk).update(created=first.created - timedelta(seconds=11))
+    assert post_create(author=user, body="Good morning").pk != first.pk
+
+
+def test_posting_is_rate_limited_per_member(user, other_user, settings):
+    settings.POST_RATE = "3/minute"
+    for n in range(3):
+        post_create(author=user, body=f"post {n}")
+    with pytest.raises(RateLimited) as refused:
+        post_create(author=user, body="one too many")
+    assert 1 <= refused.value.retry_after <= 61
+    assert Post.objects.filter(author=user).count() == 3
+    post_create(author=other_user, body="others are not affected")

@@ -1,0 +1,93 @@
+"""Two sign-ups (or changes) racing for one name or address: one wins, the other gets the
+same clear error as a later duplicate, never a 500 and never a second account.
+
+Each test lets the competitor win at the worst moment: after the loser's checks passed,
+just before its own write (the database's unique constraints have the last word).
+"""
+
+import pytest
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def competitor_wins_before(monkeypatch, owner, name, **competitor):
+    """Make `owner.name` create the competitor's account first, then do its own work."""
+    original = getattr(owner, name)
+
+    def racing(*args, **kwargs):
+        UserFactory(**competitor)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, racing)
+
+
+def competitor_wins_after_the_check(monkeypatch, **competitor):
+    """Let the service's uniqueness check pass, then create the competitor's account."""
+    original = services.raise_uniqueness_errors
+    calls = []
+
+    def racing(**kwargs):
+        original(**kwargs)
+        if not calls:
+            calls.append(kwargs)
+            UserFactory(**competitor)
+
+    monkeypatch.setattr(services, "raise_uniqueness_errors", racing)
+
+
+@pytest.mark.parametrize(
+    ("competitor", "message"),
+    [
+        ({"username": "TWIN", "email": "first@example.com"}, "username already exists"),
+        ({"username": "first", "email": "TWIN@example.com"}, "already registered"),
+    ],
+)
+def test_site_signup_race(client, monkeypatch, competitor, message):
+    competitor_wins_before(monkeypatch, DefaultAccountAdapter, "new_user", **competitor)
+    data = {
+        "username": "twin",
+        "email": "twin@example.com",
+        "password1": "a long passphrase 42",
+        "password2": "a long passphrase 42",
+    }
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("competitor", "field"),
+    [
+        ({"username": "TWIN", "email": "first@example.com"}, "username"),
+        ({"username": "first", "email": "Twin@Example.com"}, "email"),
+    ],
+)
+def test_api_registration_race(api_client, monkeypatch, competitor, field):
+    competitor_wins_after_the_check(monkeypatch, **competitor)
+    payload = {"username": "twin", "email": "twin@example.com", "password": PASSWORD}
+    response = api_client().call("post", "/api/users", payload)
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    assert User.objects.count() == 1
+
+
+def test_api_email_change_race(api, user, monkeypatch):
+    competitor_wins_after_the_check(monkeypatch, username="other", email="wanted@example.com")
+    response = api.call("put", f"/api/users/{user.pk}", {"email": "WANTED@example.com"})
+    assert response.status_code == 400
+    assert response.json()["fields"]["email"] == ["This e-mail address is already registered."]
+    assert User.objects.filter(email__iexact="wanted@example.com").count() == 1
+
+
+def test_the_database_refuses_a_second_account_with_one_address():
+    UserFactory(email="one@example.com")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="ONE@example.com")

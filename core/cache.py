@@ -1,0 +1,85 @@
+"""Cache backends that fail soft: when the cache server is down, the site keeps answering.
+
+The cache holds nothing that cannot be lost (rate-limit counters, cached fragments), so
+while it is unreachable reads miss, writes are dropped and `add` pretends to succeed:
+rate limits fail open rather than locking everybody out. The outage is logged once, and
+its end too; the backends reconnect by themselves.
+"""
+
+import logging
+
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# Method name -> what it answers while the cache is down.
+FALLBACKS = {
+    "add": lambda *args, **kwargs: True,
+    "get": lambda key, default=None, version=None: default,
+    "set": lambda *args, **kwargs: None,
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "incr": lambda key, delta=1, version=None: delta,
+    "decr": lambda key, delta=1, version=None: -delta,
+    "set_many": lambda *args, **kwargs: [],
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: None,
+}
+
+
+class FailSoftMixin:
+    """Answer FALLBACKS instead of raising when the cache itself fails (`failures`)."""
+
+    failures: tuple[type[Exception], ...] = ()
+    _down = False
+
+    def _fail_soft(self, name, *args, **kwargs):
+        method = getattr(super(), name)
+        try:
+            result = method(*args, **kwargs)
+        except self.failures as error:
+            if not FailSoftMixin._down:
+                FailSoftMixin._down = True
+                logger.error("The cache is unavailable; going on without it: %s", error)
+            return FALLBACKS[name](*args, **kwargs)
+        if FailSoftMixin._down:
+            FailSoftMixin._down = False
+            logger.warning("The cache is available again.")
+        return result
+
+
+def _delegate(name):
+    def method(self, *args, **kwargs):
+        return self._fail_soft(name, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"`{name}`, answering a harmless default while the cache is down."
+    return method
+
+
+for _name in FALLBACKS:
+    setattr(FailSoftMixin, _name, _delegate(_name))
+
+
+class FailSoftRedisCache(FailSoftMixin, RedisCache):
+    """Django's Redis cache, soft on Redis outages."""
+
+    failures = (RedisError, OSError)
+
+
+class FailSoftFileBasedCache(FailSoftMixin, FileBasedCache):
+    """Django's file cache (shared by the processes of one machine), soft on disk errors."""
+
+    failures = (OSError,)
+
+
+class FailSoftDatabaseCache(FailSoftMixin, DatabaseCache):
+    """Django's database cache (shared by every machine), soft on a busy database."""
+
+    failures = (DatabaseError,)
