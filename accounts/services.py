@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.validators import uniqueness_errors, validate_username
-from core.db import bookkeeping
+from core.db import bookkeeping_write
 from core.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -135,20 +135,19 @@ def last_seen_touch(*, user: User) -> None:
     """
     now = timezone.now()
     if activity_is_due(user.last_seen, now):
-        with bookkeeping():
-            User.objects.filter(pk=user.pk).update(last_seen=now)
+        bookkeeping_write(lambda: User.objects.filter(pk=user.pk).update(last_seen=now))
         user.last_seen = now
 
 
 def timezone_remember(*, user: User, timezone_name: str) -> None:
     """Save the time zone the browser reported for a member who has none saved."""
-    with bookkeeping():
-        User.objects.filter(pk=user.pk, timezone="").update(timezone=timezone_name)
+    bookkeeping_write(
+        lambda: User.objects.filter(pk=user.pk, timezone="").update(timezone=timezone_name)
+    )
     user.timezone = timezone_name
 
 
 def language_save(*, user: User, language: str) -> None:
     """Remember a member's language choice on their account."""
-    with bookkeeping():
-        User.objects.filter(pk=user.pk).update(language=language)
+    bookkeeping_write(lambda: User.objects.filter(pk=user.pk).update(language=language))
     user.language = language

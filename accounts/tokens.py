@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from accounts.services import activity_is_due
+from core.db import bookkeeping_write
 
 
 def hash_token(raw: str) -> str:
@@ -34,7 +35,7 @@ def token_authenticate(*, raw: str) -> ApiToken | None:
         .first()
     )
     if token is not None and activity_is_due(token.last_used, now):
-        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+        bookkeeping_write(lambda: ApiToken.objects.filter(pk=token.pk).update(last_used=now))
         token.last_used = now
     return token
 

@@ -1,7 +1,7 @@
 """Database helpers: writes that must never fail a request, and a busy database."""
 
 import logging
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from django.db import DatabaseError, OperationalError, connection, transaction
 
@@ -11,13 +11,12 @@ logger = logging.getLogger(__name__)
 BOOKKEEPING_WAIT_MS = 250
 
 
-@contextmanager
-def bookkeeping():
-    """Run a write that is nice to have (last seen, last used): skipped if the database is busy.
+def bookkeeping_write(write: Callable[[], object]) -> bool:
+    """Run `write`, a write that is nice to have (last seen, last used); False if skipped.
 
-    On SQLite the write waits at most BOOKKEEPING_WAIT_MS instead of the full busy timeout,
-    so that a member's page is not held up by another writer. A savepoint keeps a failure
-    from spoiling an enclosing transaction.
+    When the database is busy the write is skipped, never the request: on SQLite it waits
+    at most BOOKKEEPING_WAIT_MS instead of the full busy timeout, and a savepoint keeps a
+    failure from spoiling an enclosing transaction.
     """
     sqlite = connection.vendor == "sqlite"
     try:
@@ -25,12 +24,14 @@ def bookkeeping():
             _set_busy_timeout(BOOKKEEPING_WAIT_MS)
         try:
             with transaction.atomic():
-                yield
+                write()
         finally:
             if sqlite:
                 _set_busy_timeout(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
     except DatabaseError as error:
         logger.warning("Skipped a bookkeeping write: %s", error)
+        return False
+    return True
 
 
 def _set_busy_timeout(milliseconds: float) -> None:

@@ -1,0 +1,97 @@
+"""The cache fails soft: with Redis dead the site keeps answering, and recovers by itself.
+
+These tests run a real redis-server of their own on a spare port, stop it in the middle
+and start it again.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD
+from core.ratelimit import RateLimited, rate_limit
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A throwaway redis-server that a test can stop and start."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis(settings):
+    server = RedisServer()
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def test_login_pages_and_the_api_survive_a_redis_outage(redis, client, user, basic, caplog):
+    redis.stop()
+    response = client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("home"), {"body": "posted while Redis was down"}).status_code == 302
+    token = client.post("/api/tokens", **basic(user.username, PASSWORD))
+    assert token.status_code == 200
+    api = client.get("/api/explore", HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    assert api.status_code == 200
+    outage_logs = [r for r in caplog.records if "cache is unavailable" in r.getMessage()]
+    assert len(outage_logs) == 1  # logged once, not once per call
+
+
+def test_limits_come_back_with_redis(redis, settings):
+    redis.stop()
+    for _ in range(5):
+        rate_limit(scope="test", key=1, rate="2/minute")  # fails open
+    redis.start()
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1
+    rate_limit(scope="test", key=2, rate="2/minute")
+    rate_limit(scope="test", key=2, rate="2/minute")
+    with pytest.raises(RateLimited):
+        rate_limit(scope="test", key=2, rate="2/minute")
