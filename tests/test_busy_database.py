@@ -40,7 +40,9 @@ results = {
 post = client.post("/", {"body": "my precious words"})
 results["post"] = post.status_code
 results["kept"] = "my precious words</textarea>" in post.content.decode()
-api_post = client.post("/api/posts", {"body": "from the API"}, content_type="application/json", **api)
+api_post = client.post(
+    "/api/posts", {"body": "from the API"}, content_type="application/json", **api
+)
 results["api_post"] = [api_post.status_code, api_post.get("Retry-After"), api_post.json()["error"]]
 blocker.execute("ROLLBACK")
 results["after"] = client.post("/", {"body": "my precious words"}).status_code
