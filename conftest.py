@@ -16,6 +16,8 @@ from social.tests.factories import FollowFactory
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Keep tests fast and hermetic (rate limits start afresh in every test)."""
+    # The site's file cache is shared with anything else running here: tests keep their own.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -131,3 +133,8 @@ def get_token(db):
 def api(user, get_token):
     """An API client with a token of `user`."""
     return ApiClient(get_token(user.username))
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's event loop stays in the thread once it has run."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
