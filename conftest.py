@@ -13,11 +13,19 @@ from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
 
 
+def pytest_configure(config):
+    """Tests keep their own cache: the site's is shared with anything else running here.
+
+    Set before collection, since some test modules call the site while being collected.
+    """
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Keep tests fast and hermetic (rate limits start afresh in every test)."""
-    # The site's file cache is shared with anything else running here: tests keep their own.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"

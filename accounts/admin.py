@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.avatars import avatar_from_upload
-from accounts.forms import AdminLoginForm
+from accounts.forms import AdminLoginForm, AdminPasswordChangeForm
 from accounts.models import User
 from accounts.permissions import can_manage_user, can_set_password, manageable_users
 
-# The admin's login counts failures with the site's (one limiter for every password form).
+# The admin's login and password change count failures with the site's (one limiter for
+# every password form).
 admin.site.login_form = AdminLoginForm
+admin.site.password_change_form = AdminPasswordChangeForm
 
 
 class UserAdminForm(UserChangeForm):

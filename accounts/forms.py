@@ -4,6 +4,8 @@ from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.avatars import avatar_from_upload
@@ -57,14 +59,37 @@ class ProfileForm(forms.ModelForm):
         return avatar_from_upload(upload) if upload else None
 
 
+def current_password_is_right(user, password: str) -> bool:
+    """Check a member's current password as a login attempt (counted, and locked out alike).
+
+    Raises ValidationError while the account or the client IP is locked out.
+    """
+    return get_adapter().reauthenticate(user, password)
+
+
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     """allauth's form, checking the current password through the shared password limiter."""
 
     def clean_oldpassword(self) -> str:
-        """The current password, counted as a login attempt (and locked out like one)."""
+        """The current password, counted as a login attempt."""
         password = self.cleaned_data.get("oldpassword", "")
-        if not get_adapter().reauthenticate(self.user, password):
+        if not current_password_is_right(self.user, password):
             raise get_adapter().validation_error("enter_current_password")
+        return password
+
+
+class AdminPasswordChangeForm(PasswordChangeForm):
+    """The admin's "change my password" form, with the same limiter as the site's."""
+
+    required_css_class = "required"
+
+    def clean_old_password(self) -> str:
+        """The current password, counted as a login attempt."""
+        password = self.cleaned_data["old_password"]
+        if not current_password_is_right(self.user, password):
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
         return password
 
 

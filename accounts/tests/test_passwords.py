@@ -70,6 +70,18 @@ def test_the_current_password_on_the_change_form_counts(member_client, user, bas
     assert api_token(basic, user.username, PASSWORD).status_code == 429
 
 
+def test_the_admins_own_password_change_counts(client, basic):
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    data = {"old_password": WRONG, "new_password1": "x" * 20, "new_password2": "x" * 20}
+    for _ in range(5):
+        response = client.post(reverse("admin:password_change"), data)
+        assert response.status_code == 200
+    assert api_token(basic, staff.username, PASSWORD).status_code == 429
+    response = client.post(reverse("admin:password_change"), data | {"old_password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+
+
 def test_a_success_does_not_reset_the_count_of_failures(user, basic):
     for _ in range(4):
         api_token(basic, user.username, WRONG)
