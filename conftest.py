@@ -2,9 +2,13 @@
 
 import base64
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -146,3 +150,49 @@ def api(user, get_token):
 def pytest_collection_modifyitems(items):
     """Browser tests last: Playwright's event loop stays in the thread once it has run."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+def run_with_settings(code="import django; django.setup(); print('started')", **env):
+    """Run `code` in a fresh interpreter whose settings see only the given environment."""
+    hidden = {
+        "SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL", "REDIS_URL",
+        "BEHIND_HTTPS_PROXY", "SECURE_HSTS_SECONDS",
+    }  # fmt: skip
+    environment = {k: v for k, v in os.environ.items() if k not in hidden}
+    environment |= {"DJANGO_SETTINGS_MODULE": "microblog.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        check=False,
+    )
+
+
+@pytest.fixture
+def run_settings(tmp_path):
+    """run_settings(code, **env): run code in a process with that environment (a
+    throwaway secret key file unless the environment names a key)."""
+
+    def run(code="import django; django.setup(); print('started')", **env):
+        env.setdefault("SECRET_KEY_FILE", str(tmp_path / "secret_key"))
+        return run_with_settings(code, **env)
+
+    return run
+
+
+@pytest.fixture
+def setting_with(run_settings):
+    """setting_with(name, **env): the repr of a setting in a process with that environment."""
+
+    def read(name, **env) -> str:
+        code = (
+            "import django; django.setup(); from django.conf import settings; "
+            f"print(repr(settings.{name}))"
+        )
+        result = run_settings(code, **env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    return read

@@ -1,6 +1,5 @@
 """Writes on user accounts: registration, profile and e-mail changes, activity times."""
 
-import logging
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -14,10 +13,6 @@ from accounts.models import User
 from accounts.validators import uniqueness_errors, validate_username
 from core.db import bookkeeping_write
 from core.text import clean_text
-
-logger = logging.getLogger(__name__)
-
-UNCHANGED = object()
 
 
 def _validate_username(username: str) -> None:
@@ -100,6 +95,7 @@ def user_update(
             if email is not None:
                 _email_change(user=user, email=email)
     except IntegrityError:
+        user.refresh_from_db()  # the caller's object shows the account as it still is
         raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
         raise
     if old_avatar and old_avatar != (user.avatar.name or None):

@@ -1,17 +1,11 @@
 """The API's URLs: the tutorial's paths exactly (no trailing slash), then the rest."""
 
-import base64
-import hashlib
-import re
-
-from django.conf import settings
-from django.template.loader import get_template
 from django.urls import path, re_path
-from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import TokenView, UserDetailView, UserListView
 from core.api.errors import api_not_found
+from core.csp import allow_template_styles
 from posts.api import (
     ExploreView,
     PostCreateView,
@@ -21,30 +15,12 @@ from posts.api import (
 )
 from social.api import FollowListView, FollowView
 
-
-def inline_style_hashes(template_name: str) -> list[str]:
-    """CSP sources allowing the fixed <style> elements of a template, by their SHA-256."""
-    source = get_template(template_name).template.source
-    return [
-        f"'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'"
-        for style in re.findall(r"<style>(.*?)</style>", source, re.DOTALL)
-    ]
-
-
 # Swagger UI. The split view serves its start-up script as a file (/api/docs?script=), so
-# script-src stays 'self'. Its page template still holds one small <style> element (a few
-# page-wide rules) and offers no nonce: this page alone also allows that element, by its
-# hash (worked out from the installed template, so an upgrade keeps it right), rather than
-# 'unsafe-inline'.
-api_docs = csp_override(
-    settings.SECURE_CSP
-    | {
-        "style-src": [
-            *settings.SECURE_CSP["style-src"],
-            *inline_style_hashes(SpectacularSwaggerSplitView.template_name),
-        ]
-    }
-)(SpectacularSwaggerSplitView.as_view(url_name="api_schema"))
+# script-src stays 'self'; its page still holds one small <style> element, without a nonce.
+api_docs = allow_template_styles(
+    SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+    SpectacularSwaggerSplitView.template_name,
+)
 
 urlpatterns = [
     path("tokens", TokenView.as_view(), name="api_tokens"),

@@ -15,6 +15,18 @@ def permission_denied(request, exception=None):
     return error_response(request, 403, _("You do not have permission to do that."))
 
 
+def csrf_failure(request, reason=""):
+    """403 for a form without a valid CSRF token: most often a page left open too long."""
+    return error_response(
+        request,
+        403,
+        _(
+            "This form has expired or was sent from another site. "
+            "Go back, reload the page and try again."
+        ),
+    )
+
+
 def page_not_found(request, exception=None):
     """404: nothing at this address."""
     return error_response(request, 404, _("There is no such page or endpoint."))

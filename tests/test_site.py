@@ -2,9 +2,6 @@
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -68,47 +65,20 @@ class TestErrorPages:
         assert "Bad request" in response.content.decode()
 
 
-def run_settings(code="import django; django.setup(); print('started')", **env):
-    """Run `code` in a fresh interpreter whose settings see the given environment."""
-    hidden = {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "DATABASE_URL", "REDIS_URL"}
-    environment = {k: v for k, v in os.environ.items() if k not in hidden}
-    environment |= {"DJANGO_SETTINGS_MODULE": "microblog.settings", **env}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        env=environment,
-        capture_output=True,
-        text=True,
-        cwd=settings.BASE_DIR,
-        check=False,
-    )
-
-
-def setting(name, **env) -> str:
-    """The repr of a setting as a fresh process with this environment sees it."""
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        f"print(repr(settings.{name}))"
-    )
-    result = run_settings(code, **env)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
 class TestSettings:
-    def test_debug_is_off_unless_asked(self, tmp_path):
-        key_file = str(tmp_path / "key")
-        assert setting("DEBUG", SECRET_KEY_FILE=key_file) == "False"
-        assert setting("DEBUG", SECRET_KEY_FILE=key_file, DEBUG="true") == "True"
+    def test_debug_is_off_unless_asked(self, setting_with):
+        assert setting_with("DEBUG") == "False"
+        assert setting_with("DEBUG", DEBUG="true") == "True"
 
-    def test_a_secret_key_is_generated_once_and_kept(self, tmp_path):
+    def test_a_secret_key_is_generated_once_and_kept(self, setting_with, tmp_path):
         key_file = tmp_path / "var" / "secret_key"
-        first = setting("SECRET_KEY", SECRET_KEY_FILE=str(key_file))
-        assert setting("SECRET_KEY", SECRET_KEY_FILE=str(key_file)) == first
+        first = setting_with("SECRET_KEY", SECRET_KEY_FILE=str(key_file))
+        assert setting_with("SECRET_KEY", SECRET_KEY_FILE=str(key_file)) == first
         assert len(first) > 50 and oct(key_file.stat().st_mode)[-3:] == "600"
-        assert setting("SECRET_KEY", SECRET_KEY="y" * 50) == repr("y" * 50)
+        assert setting_with("SECRET_KEY", SECRET_KEY="y" * 50) == repr("y" * 50)
 
     @pytest.mark.parametrize("key", ["short", "django-insecure-" + "x" * 40])
-    def test_refuses_weak_or_placeholder_keys(self, key):
+    def test_refuses_weak_or_placeholder_keys(self, run_settings, key):
         result = run_settings(SECRET_KEY=key)
         assert result.returncode != 0
         assert "SECRET_KEY is too short or a placeholder" in result.stderr
@@ -116,24 +86,21 @@ class TestSettings:
     def test_static_files_belong_to_the_code_not_the_data_volume(self):
         assert not settings.STATIC_ROOT.is_relative_to(settings.VAR_DIR)
 
-    def test_postgres_uses_a_pool_not_persistent_connections(self, tmp_path):
-        database = setting(
+    def test_postgres_uses_a_pool_not_persistent_connections(self, setting_with):
+        database = setting_with(
             "DATABASES['default']",
-            SECRET_KEY_FILE=str(tmp_path / "key"),
             DATABASE_URL="postgres://u@127.0.0.1:5432/db",
             DATABASE_POOL_SIZE="6",
         )
         assert "'CONN_MAX_AGE': 0" in database
         assert "'pool': {'min_size': 1, 'max_size': 6" in database
 
-    def test_the_cache_is_shared_by_every_process_without_redis(self, tmp_path):
-        key = {"SECRET_KEY_FILE": str(tmp_path / "key")}
-        assert "FailSoftFileBasedCache" in setting("CACHES", **key)
-        postgres = setting("CACHES", DATABASE_URL="postgres://u@h/db", **key)
-        assert "FailSoftDatabaseCache" in postgres
-        assert "FailSoftRedisCache" in setting("CACHES", REDIS_URL="redis://h:6379/0", **key)
+    def test_the_cache_is_shared_by_every_process_without_redis(self, setting_with):
+        assert "FailSoftFileBasedCache" in setting_with("CACHES")
+        assert "FailSoftDatabaseCache" in setting_with("CACHES", DATABASE_URL="postgres://u@h/db")
+        assert "FailSoftRedisCache" in setting_with("CACHES", REDIS_URL="redis://h:6379/0")
 
-    def test_browsable_api_only_while_debugging(self):
+    def test_browsable_api_only_while_debugging(self, run_settings):
         code = (
             "import django; django.setup(); from django.conf import settings; "
             "print(settings.REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'])"
@@ -143,8 +110,8 @@ class TestSettings:
         development = run_settings(code, DEBUG="true", SECRET_KEY="x" * 50)
         assert "BrowsableAPIRenderer" in development.stdout
 
-    def test_starts_with_nothing_configured(self, tmp_path):
-        assert run_settings(SECRET_KEY_FILE=str(tmp_path / "key")).returncode == 0
+    def test_starts_with_nothing_configured(self, run_settings):
+        assert run_settings().returncode == 0
 
 
 class TestMailerUrl:
