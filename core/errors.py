@@ -12,13 +12,17 @@ def is_api_request(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
-def error_response(request, status: int, message: str | None = None, *, headers=None):
-    """The error response for `status`: JSON under /api/, else the `<status>.html` page.
+# Statuses whose request may itself be what is broken (a bad Host header, a body too large,
+# a failure half-way): their pages render without it, as Django's own error views do.
+UNTRUSTED_REQUEST_STATUSES = {400, 413, 500}
 
-    Pages render without the request (as Django's own error views do): the request may be
-    the very thing that is broken (a bad Host header, a body too large).
-    """
+
+def error_response(request, status: int, message: str | None = None, *, headers=None):
+    """The error response for `status`: JSON under /api/, else the `<status>.html` page."""
     if is_api_request(request):
         return JsonResponse(error_body(status, message), status=status, headers=headers)
-    body = loader.get_template(f"{status}.html").render({"message": message})
+    trusted = status not in UNTRUSTED_REQUEST_STATUSES
+    body = loader.get_template(f"{status}.html").render(
+        {"message": message}, request if trusted else None
+    )
     return HttpResponse(body, status=status, headers=headers)

@@ -160,3 +160,10 @@ def test_websocket_cable_endpoint_speaks_actioncable():
     connected, welcome = async_to_sync(connect)()
     assert connected
     assert welcome == {"type": "welcome"}
+
+
+@pytest.mark.django_db
+def test_a_members_error_pages_keep_their_navigation(member_client, user):
+    for path in ("/no/such/page/", reverse("post_delete", args=[PostFactory().pk])):
+        content = member_client.get(path).content.decode()
+        assert user.get_absolute_url() in content  # the navbar still knows who reads
