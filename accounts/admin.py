@@ -57,6 +57,16 @@ class UserAdmin(DjangoUserAdmin):
             readonly += self.superuser_fields
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        """Moderators do not even see a password hash (nor its link to set a password)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
     def has_change_permission(self, request, obj=None):
         """Model permission, then the moderation rule for this very user."""
         allowed = super().has_change_permission(request, obj)

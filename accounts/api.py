@@ -19,6 +19,8 @@ from accounts.validators import USERNAME_MAX_LENGTH
 from core.api.pagination import collection_schema, paginated_response
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
 
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
 
 class UserSummarySerializer(serializers.ModelSerializer):
     """A user in brief (the author of a post): who they are and where to find them."""
@@ -75,7 +77,7 @@ class UserCreateSerializer(serializers.Serializer):
     """What POST /api/users takes; the account rules are checked by `user_create`."""
 
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     about_me = serializers.CharField(
         max_length=ABOUT_ME_MAX_LENGTH, required=False, allow_blank=True
@@ -95,7 +97,7 @@ class UserUpdateSerializer(serializers.Serializer):
     """What PUT /api/users/<id> takes: any of username, email, about_me."""
 
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, required=False)
-    email = serializers.EmailField(required=False)
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, required=False)
     about_me = serializers.CharField(
         max_length=ABOUT_ME_MAX_LENGTH, required=False, allow_blank=True
     )

@@ -22,6 +22,8 @@ def password_authenticate(request, *, login: str, password: str) -> User | None:
     Raises ValidationError (code "too_many_login_attempts") while the client IP or the
     account is locked out by repeated failures.
     """
+    if "\x00" in login or "\x00" in password:
+        return None  # no account has one, and PostgreSQL refuses to look it up
     return get_adapter(request).authenticate(request, username=login, password=password)
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -68,8 +69,9 @@ def user_update(
 ) -> User:
     """Change a member's account; arguments left as None keep their value.
 
-    Only the member themself may do it. `avatar` is a file from `avatar_from_upload`; the
-    file it replaces is deleted once the change is committed.
+    Only the member themself may do it. A new `email` waits for confirmation (see
+    `_email_change`). `avatar` is a file from `avatar_from_upload`; the file it replaces is
+    deleted once the change is committed.
     """
     if actor.pk != user.pk:
         raise PermissionDenied(_("You can only change your own account."))
@@ -105,17 +107,14 @@ def user_update(
 
 
 def _email_change(*, user: User, email: str) -> None:
-    """Make `email` the member's primary address; their other addresses stay."""
+    """Ask to confirm `email` as the member's new address (a link is sent to it).
+
+    The current address stays until the link is followed: an API token or a borrowed
+    session must not be enough to move the account to an address its owner does not read.
+    """
     if user.email.lower() == email.lower():
         return
-    EmailAddress.objects.filter(user=user).update(primary=False)
-    address, _created = EmailAddress.objects.get_or_create(
-        user=user, email__iexact=email, defaults={"email": email}
-    )
-    address.primary = True
-    address.save(update_fields=["primary"])
-    user.email = email
-    user.save(update_fields=["email"])
+    EmailAddress.objects.add_new_email(context.request, user, email)
 
 
 def activity_is_due(previous, now) -> bool:

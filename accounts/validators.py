@@ -61,14 +61,19 @@ def username_taken(username: str, *, exclude_pk=None) -> bool:
 
 
 def email_taken(email: str, *, exclude_pk=None) -> bool:
-    """Whether another account uses this address (as its own or as an extra one)."""
+    """Whether another account uses this address, or has confirmed it.
+
+    An address someone asked for but never confirmed blocks nobody: otherwise anyone could
+    reserve other people's addresses.
+    """
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
 
+    confirmed = EmailAddress.objects.filter(email__iexact=email, verified=True)
     return (
         User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exclude(user_id=exclude_pk).exists()
+        or confirmed.exclude(user_id=exclude_pk).exists()
     )
 
 

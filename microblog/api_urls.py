@@ -18,7 +18,7 @@ from social.api import FollowListView, FollowView
 # Swagger UI. The split view serves its start-up script as a file (/api/docs?script=), so
 # script-src stays 'self'; its page still holds one small <style> element, without a nonce.
 api_docs = allow_template_styles(
-    SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+    SpectacularSwaggerSplitView.as_view(url_name="api_schema", http_method_names=["get", "head"]),
     SpectacularSwaggerSplitView.template_name,
 )
 

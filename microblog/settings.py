@@ -197,11 +197,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
+# How many proxies of ours stand in front of the site (nginx: 1). Rate limits by client
+# address read X-Forwarded-For only that deep; with 0 they use the connection's address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # django-allauth
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_UNIQUE_EMAIL = True
+# A member has one address; a new one replaces it only once confirmed from the link sent
+# to it (site and API alike), and the old address is told of the change.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None  # ask: the login form shows "Remember me"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 2
@@ -282,7 +291,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    # Whom to believe about the client's address (X-Forwarded-For): only our own proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "accounts.throttling.MemberRateThrottle",
@@ -367,11 +378,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
         # A wrong Host header is a scanner's, not a bug: log it, never e-mail it.
-        "django.security.DisallowedHost": {
-            "handlers": ["stdout"],
-            "level": "WARNING",
-            "propagate": False,
-        },
+        # Suspicious requests (a wrong Host header, too many fields...) are a scanner's,
+        # not a bug: log them, never e-mail them (anyone could fill the admins' inbox).
+        "django.security": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
 # Passwords inside URL-valued settings (REDIS_URL, CACHES...) never reach an error report.

@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),  # first: its sign-up view overrides allauth's
     path("accounts/", include("allauth.urls")),
-    path("rosetta/", include("rosetta.urls")),
+    path("rosetta/", include("core.rosetta")),  # rosetta.urls, guarded (see core/rosetta.py)
     path("api/", include("microblog.api_urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("posts.urls")),

@@ -26,8 +26,9 @@ PAGES = [
     ("log in", lambda u: reverse("account_login"), False, 0),
     ("sign up", lambda u: reverse("account_signup"), False, 0),
     ("password reset", lambda u: reverse("account_reset_password"), False, 0),
-    # allauth's e-mail page: the addresses, and whether one more may be added
-    ("e-mail addresses", lambda u: reverse("account_email"), True, 2 + 2),
+    # allauth's change-e-mail page: is the account's address recorded, the addresses, the
+    # current one, the pending one
+    ("e-mail address", lambda u: reverse("account_email"), True, 2 + 4),
 ]
 
 

@@ -1,9 +1,11 @@
 """The Flask Mega-Tutorial's API contract, driven end to end as its clients use it."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -159,6 +161,15 @@ class TestErrors:
         assert response.status_code == 400
         assert response.json()["error"] == "Bad Request"
 
+    def test_400_absurdly_nested_json(self, api):
+        nested = "[" * 100_000 + "]" * 100_000
+        for path in ("/api/users", "/api/posts"):
+            response = api.client.post(
+                path, nested, content_type="application/json", **api.headers()
+            )
+            assert response.status_code == 400
+            assert response.json()["error"] == "Bad Request"
+
     def test_404_unknown_id_and_unknown_endpoint(self, api):
         assert api.call("get", "/api/users/999999").json() == {
             "error": "Not Found",
@@ -213,7 +224,7 @@ def test_error_messages_follow_accept_language(api_client, get_token, user):
     assert response.json()["error"] == "Bad Request"  # the HTTP reason phrase stays as is
 
 
-def test_put_changes_username_and_email_keeping_old_addresses(api_client, get_token, user):
+def test_put_changes_username_and_asks_to_confirm_a_new_email(api_client, get_token, user):
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     old_email = user.email
     api = api_client(get_token(user.username))
@@ -221,9 +232,17 @@ def test_put_changes_username_and_email_keeping_old_addresses(api_client, get_to
         "put", f"/api/users/{user.pk}", {"username": "renamed", "email": "new@example.com"}
     )
     assert response.status_code == 200
-    assert (response.json()["username"], response.json()["email"]) == ("renamed", "new@example.com")
-    addresses = dict(EmailAddress.objects.filter(user=user).values_list("email", "primary"))
-    assert addresses == {old_email: False, "new@example.com": True}
+    assert (response.json()["username"], response.json()["email"]) == ("renamed", old_email)
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["new@example.com"]
+    addresses = dict(EmailAddress.objects.filter(user=user).values_list("email", "verified"))
+    assert addresses == {old_email: True, "new@example.com": False}
+    # Following the link makes it the member's only address; the old one is told.
+    link = re.search(r"https?://testserver(\S+/confirm-email/\S+)", confirmation.body)[1]
+    Client().post(link)
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert [m.to for m in mail.outbox[1:]] == [[old_email]]
     taken = UserFactory(username="taken")
     clash = api.call("put", f"/api/users/{user.pk}", {"username": "TAKEN", "email": taken.email})
     assert clash.status_code == 400 and set(clash.json()["fields"]) == {"username", "email"}

@@ -140,3 +140,8 @@ class TestModeratorsActOnOrdinaryMembersOnly:
         assert client.post(url, data).status_code == 302
         user.refresh_from_db()
         assert user.check_password("a new passphrase 42")
+
+    def test_no_password_hash_is_shown_to_moderators(self, moderator_client, superuser, user):
+        for target in (superuser, user):
+            page = moderator_client.get(reverse("admin:accounts_user_change", args=[target.pk]))
+            assert "argon2" not in page.content.decode() and "md5" not in page.content.decode()

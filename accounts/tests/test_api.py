@@ -41,3 +41,30 @@ def test_about_me_is_cleaned_like_posts(api, user):
     response = api.call("put", f"/api/users/{user.pk}", {"about_me": " \u200b hi there\x07 \u200b"})
     assert response.status_code == 200
     assert response.json()["about_me"] == "hi there"
+
+
+def test_forged_forwarded_addresses_buy_no_more_registrations(api_client):
+    statuses = []
+    for n in range(11):
+        payload = {"username": f"bot{n}", "email": f"bot{n}@example.com", "password": PASSWORD}
+        response = api_client().call(
+            "post", "/api/users", payload, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+        )
+        statuses.append(response.status_code)
+    assert statuses == [201] * 10 + [429]
+
+
+def test_a_nul_in_basic_credentials_is_401_not_500(basic, client):
+    for login, password in (("ali\x00ce", "x"), ("alice", "pass\x00word")):
+        response = client.post("/api/tokens", **basic(login, password))
+        assert response.status_code == 401
+        assert response.json()["error"] == "Unauthorized"
+
+
+def test_an_overlong_email_is_400_not_500(api_client, api, user):
+    email = "b" * 250 + "@example.com"
+    payload = {"username": "longmail", "email": email, "password": PASSWORD}
+    response = api_client().call("post", "/api/users", payload)
+    assert response.status_code == 400 and "email" in response.json()["fields"]
+    response = api.call("put", f"/api/users/{user.pk}", {"email": email})
+    assert response.status_code == 400 and "email" in response.json()["fields"]

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -154,7 +155,13 @@ class TestPasswords:
         user.refresh_from_db()
         assert user.check_password(PASSWORD)
 
-    def test_email_management_page(self, member_client):
-        response = member_client.get(reverse("account_email"))
-        assert response.status_code == 200
-        assert "Add Email" in response.content.decode()
+    def test_changing_the_email_waits_for_its_confirmation(self, member_client, user):
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        old_email = user.email
+        assert "Change Email" in member_client.get(reverse("account_email")).content.decode()
+        member_client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
+        user.refresh_from_db()
+        assert user.email == old_email  # until the link sent to the new address is followed
+        page = member_client.get(reverse("account_email")).content.decode()
+        assert "new@example.com" in page and "pending verification" in page
+        assert [message.to for message in mail.outbox] == [["new@example.com"]]

@@ -1,7 +1,8 @@
 """The shipped translation catalogues are complete, compile, and match the code.
 
-CI fails here when a catalogue has untranslated or fuzzy entries, fails to compile, or
-when `manage.py translate update` would add strings that nobody has translated yet.
+CI fails here when a catalogue has untranslated or fuzzy entries, fails to compile, has a
+translation whose markup is not its original's (see core.catalogues), or when
+`manage.py translate update` would add strings that nobody has translated yet.
 """
 
 import shutil
@@ -12,6 +13,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+
+from core.catalogues import entry_problems, markup_problem, placeholder_problem
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUES = sorted((BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po"))
@@ -42,6 +45,93 @@ def test_catalogue_compiles(path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def markup_problems(path: Path) -> list[str]:
+    """One line per translation in the catalogue at `path` whose markup is not its msgid's."""
+    return [
+        f"{entry.msgid!r}: {problem}"
+        for entry in polib.pofile(path)
+        for problem in entry_problems(entry)
+    ]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[str(p.relative_to(BASE_DIR)) for p in CATALOGUES])
+def test_translations_carry_exactly_the_markup_of_their_original(path):
+    problems = markup_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_markup_check_reads_every_entry_and_plural_form(tmp_path):
+    catalogue = polib.pofile(BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po")
+    singular = next(entry for entry in catalogue if not entry.msgid_plural)
+    plural = next(entry for entry in catalogue if entry.msgid_plural)
+    singular.msgstr += "<img src=x onerror=alert(1)>"
+    plural.msgstr_plural[1] += " &lt;"
+    catalogue.save(tmp_path / "django.po")
+    assert markup_problems(tmp_path / "django.po") == [
+        f"{singular.msgid!r}: adds markup that the original does not have: "
+        "<img src=x onerror=alert(1)>",
+        f"{plural.msgid!r}: msgstr[1] adds markup that the original does not have: &lt;",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "problem"),
+    [
+        ("You follow %(username)s.", "Sigues a %(username)s.", None),
+        ("%(count)d follower", "un seguidor", None),  # leaving one out is fine
+        ("100%% sure, %(name)s", "%(name)s, seguro al 100%%", None),
+        ("You follow %(username)s.", "Sigues a %(nombre)s.", "%(nombre)s"),
+        ("Hello", "Hola %s", "%s"),
+        ("%(n)d posts", "%(n)d publicaciones, %d", "%d"),
+    ],
+)
+def test_a_translation_may_not_bring_placeholders_of_its_own(msgid, msgstr, problem):
+    found = placeholder_problem(msgid, msgstr)
+    assert (found is None) if problem is None else found.endswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        ("Hello", ""),  # untranslated: gettext shows the msgid
+        ("Hello", "Hola"),
+        ('Read <a href="%(url)s">the docs</a>.', 'Lee <a href="%(url)s">la documentación</a>.'),
+        (
+            "<strong>%(name)s</strong> follows <em>you</em>",
+            "<em>Te</em> sigue <strong>%(name)s</strong>",
+        ),
+        ("Fish &amp; chips", "Pescado &amp; patatas"),
+        ("Bearer <token>", "«Bearer <token>»"),
+        ("a < b", "a < b"),
+    ],
+)
+def test_a_translation_may_keep_and_reorder_the_markup_of_its_original(msgid, msgstr):
+    assert markup_problem(msgid, msgstr) is None
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        ("Hello", "Hola <img src=x onerror=alert(1)>"),
+        ("Hello", "Hola <img src=x onerror=alert(1) "),  # never closed: the page closes it
+        ("Hello", "Hola <script>alert(1)</script>"),
+        ("Hello", "Hola <!-- -->"),
+        ("Hello", "Hola &lt;"),
+        ("Hello", "Hola &#60;"),
+        ('Read <a href="%(url)s">docs</a>', 'Lee <a href="javascript:alert(1)">docs</a>'),
+        ('Read <a href="%(url)s">docs</a>', 'Lee <a href="%(url)s" onclick="alert(1)">docs</a>'),
+        ('Read <a href="%(url)s">docs</a>', 'Lee <A HREF="%(url)s">docs</a>'),
+        ("<b>Hi</b>", "Hola"),  # dropped tags unbalance the page
+        ("<b>Hi</b>", "<b>Hola</b></b>"),
+        ("Open %(url)s", "Abre java\tscript:alert(1)"),
+        # a ">" inside quotes does not end a tag, so the original's tag cannot be stretched
+        ('<a title="a>b">x</a>', '<a title="a>b" onmouseover="alert(1)">x</a>'),
+    ],
+)
+def test_a_translation_may_not_bring_markup_of_its_own(msgid, msgstr):
+    assert markup_problem(msgid, msgstr)
 
 
 @pytest.fixture(scope="module")

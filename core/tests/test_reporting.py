@@ -59,3 +59,12 @@ def test_a_bad_host_under_the_api_is_the_json_error(client):
     response = client.get("/api/users", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert response.json()["error"] == "Bad Request"
+
+
+def test_suspicious_requests_are_400s_and_send_no_email(client, settings):
+    settings.ADMINS = ["ops@example.com"]
+    too_many = "&".join(f"a{n}=1" for n in range(1100))
+    assert client.get(f"/explore/?{too_many}").status_code == 400
+    response = client.get(f"/api/explore?{too_many}")
+    assert response.status_code == 400 and response.json()["error"] == "Bad Request"
+    assert mail.outbox == []
