@@ -8,7 +8,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.avatars import avatar_from_upload
 from accounts.models import User
 from accounts.passwords import password_authenticate
 from accounts.timezones import timezone_choices
@@ -17,7 +16,9 @@ from accounts.timezones import timezone_choices
 class ProfileForm(forms.ModelForm):
     """Username, about me, and an optional new avatar (or its removal)."""
 
-    avatar_upload = forms.FileField(
+    # Checked and resized by user_update, after the member's avatar rate limit: decoding an
+    # image is the costly part.
+    avatar = forms.FileField(
         label=_("New avatar"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF, up to 2 MB. It is cropped to a square."),
@@ -52,11 +53,6 @@ class ProfileForm(forms.ModelForm):
         )
         if not self.instance.avatar:
             del self.fields["remove_avatar"]
-
-    def clean_avatar_upload(self):
-        """The upload turned into the stored avatar (checked and resized in one pass)."""
-        upload = self.cleaned_data.get("avatar_upload")
-        return avatar_from_upload(upload) if upload else None
 
 
 def current_password_is_right(user, password: str) -> bool:

@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.avatars import avatar_from_upload
 from accounts.models import User
 from accounts.validators import uniqueness_errors, validate_username
 from core.db import bookkeeping_write
+from core.ratelimit import rate_limit
 from core.text import clean_text
 
 
@@ -70,11 +72,18 @@ def user_update(
     """Change a member's account; arguments left as None keep their value.
 
     Only the member themself may do it. A new `email` waits for confirmation (see
-    `_email_change`). `avatar` is a file from `avatar_from_upload`; the file it replaces is
-    deleted once the change is committed.
+    `_email_change`). `avatar` is an uploaded image, checked and resized here after the
+    member's rate limit (AVATAR_RATE: decoding is costly); the file it replaces is deleted
+    once the change is committed.
     """
     if actor.pk != user.pk:
         raise PermissionDenied(_("You can only change your own account."))
+    if avatar is not None:
+        rate_limit(scope="avatar", key=user.pk, rate=settings.AVATAR_RATE)
+        try:
+            avatar = avatar_from_upload(avatar)
+        except ValidationError as error:
+            raise ValidationError({"avatar": error.error_list}) from None
     if username is not None and username != user.username:
         _validate_username(username)
     raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)

@@ -17,6 +17,7 @@ from accounts.selectors import profile_get
 from accounts.services import language_save, user_update
 from accounts.tokens import active_tokens, token_revoke
 from core.pagination import keyset_page
+from core.ratelimit import RateLimited
 from posts.selectors import user_posts
 from social.selectors import is_following
 
@@ -50,13 +51,15 @@ def profile_edit(request):
                 actor=request.user,
                 username=form.cleaned_data["username"],
                 about_me=form.cleaned_data["about_me"],
-                avatar=form.cleaned_data.get("avatar_upload"),
+                avatar=form.cleaned_data.get("avatar"),
                 remove_avatar=form.cleaned_data.get("remove_avatar", False),
                 language=form.cleaned_data["language"],
                 timezone_name=form.cleaned_data["timezone"],
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited as error:
+            form.add_error("avatar", str(error))
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(user)

@@ -280,6 +280,7 @@ LAST_SEEN_INTERVAL_SECONDS = 60
 # Writes per member, whatever the entrance (site or API): "N/unit", comma-separated.
 POST_RATE = env.str("POST_RATE", default="10/minute,100/hour")
 FOLLOW_RATE = env.str("FOLLOW_RATE", default="30/minute,300/hour")
+AVATAR_RATE = env.str("AVATAR_RATE", default="5/minute,20/day")
 # The same post again within this many seconds is a double click: it makes no second post.
 POST_DUPLICATE_WINDOW_SECONDS = 10
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)

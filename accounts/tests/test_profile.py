@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -103,7 +104,7 @@ class TestEditProfile:
     @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP", "GIF"])
     def test_avatar_upload_is_stored_as_a_square(self, member_client, user, image_format):
         upload = image_upload(f"me.{image_format.lower()}", image_format)
-        data = {"username": user.username, "about_me": "", "avatar_upload": upload}
+        data = {"username": user.username, "about_me": "", "avatar": upload}
         assert member_client.post(reverse("profile_edit"), data).status_code == 302
         user.refresh_from_db()
         with Image.open(user.avatar.path) as stored:
@@ -117,11 +118,11 @@ class TestEditProfile:
     ):
         data = {"username": user.username, "about_me": ""}
         with django_capture_on_commit_callbacks(execute=True):
-            member_client.post(reverse("profile_edit"), data | {"avatar_upload": image_upload()})
+            member_client.post(reverse("profile_edit"), data | {"avatar": image_upload()})
         user.refresh_from_db()
         first = user.avatar.path
         with django_capture_on_commit_callbacks(execute=True):
-            member_client.post(reverse("profile_edit"), data | {"avatar_upload": image_upload()})
+            member_client.post(reverse("profile_edit"), data | {"avatar": image_upload()})
         user.refresh_from_db()
         second = user.avatar.path
         assert first != second
@@ -136,7 +137,7 @@ class TestEditProfile:
         upload = SimpleUploadedFile("me.png", b"%PDF-1.4 definitely not a picture")
         response = member_client.post(
             reverse("profile_edit"),
-            {"username": user.username, "about_me": "", "avatar_upload": upload},
+            {"username": user.username, "about_me": "", "avatar": upload},
         )
         assert response.status_code == 200
         assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
@@ -144,13 +145,13 @@ class TestEditProfile:
         assert not user.avatar
 
     def test_an_unsupported_image_format_is_refused(self, member_client, user):
-        data = {"username": user.username, "avatar_upload": image_upload("me.bmp", "BMP")}
+        data = {"username": user.username, "avatar": image_upload("me.bmp", "BMP")}
         response = member_client.post(reverse("profile_edit"), data)
         assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
 
     def test_an_oversized_image_is_refused(self, member_client, user, settings):
         settings.AVATAR_MAX_BYTES = 1000
-        data = {"username": user.username, "avatar_upload": image_upload(size=(900, 900))}
+        data = {"username": user.username, "avatar": image_upload(size=(900, 900))}
         response = member_client.post(reverse("profile_edit"), data)
         assert "larger than the limit of" in response.content.decode()
         user.refresh_from_db()
@@ -181,7 +182,7 @@ class TestReviewRegressions:
     def test_a_truncated_image_is_a_form_error_not_a_500(self, member_client, user):
         whole = image_upload("me.jpg", "JPEG", size=(400, 400)).read()
         upload = SimpleUploadedFile("me.jpg", whole[: len(whole) // 2])
-        data = {"username": user.username, "avatar_upload": upload}
+        data = {"username": user.username, "avatar": upload}
         response = member_client.post(reverse("profile_edit"), data)
         assert response.status_code == 200
         assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
@@ -210,7 +211,7 @@ class TestAvatarLimits:
         assert len(bomb) < 50_000
         upload = SimpleUploadedFile("bomb.png", bomb)
         response = member_client.post(
-            reverse("profile_edit"), {"username": user.username, "avatar_upload": upload}
+            reverse("profile_edit"), {"username": user.username, "avatar": upload}
         )
         assert response.status_code == 200
         assert "13000 by 13000 pixels; the limit is 25 megapixels" in response.content.decode()
@@ -221,7 +222,7 @@ class TestAvatarLimits:
         upload = image_upload()
         settings.AVATAR_MAX_BYTES = upload.size - 1
         response = member_client.post(
-            reverse("profile_edit"), {"username": user.username, "avatar_upload": upload}
+            reverse("profile_edit"), {"username": user.username, "avatar": upload}
         )
         content = response.content.decode()
         assert "The image is larger than the limit of" in content
@@ -252,3 +253,19 @@ class TestAvatarLimits:
         user.refresh_from_db()
         with Image.open(user.avatar.path) as stored:
             assert stored.format == "WEBP" and stored.size == (256, 256)
+
+    def test_avatar_changes_are_rate_limited_before_decoding(
+        self, member_client, user, settings, monkeypatch
+    ):
+        settings.AVATAR_RATE = "2/minute"
+        decoded = []
+        monkeypatch.setattr(
+            "accounts.services.avatar_from_upload",
+            lambda upload: decoded.append(upload) or ContentFile(b"x", name="a.webp"),
+        )
+        for _ in range(3):
+            response = member_client.post(
+                reverse("profile_edit"), {"username": user.username, "avatar": image_upload()}
+            )
+        assert "You are doing that too often" in response.content.decode()
+        assert len(decoded) == 2
