@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import profile_get, user_get
 from core.pagination import keyset_page
+from core.ratelimit import RateLimited
 from core.redirects import redirect_back
 from social.selectors import followed_by, followed_ids_among, followers_of
 from social.services import follow_create, follow_delete
@@ -24,6 +25,8 @@ def follow(request, username: str):
         follow_create(follower=request.user, followed=followed)
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    except RateLimited as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("You are following %(username)s.") % {"username": followed})
     return redirect_back(request, followed.get_absolute_url())

@@ -83,6 +83,15 @@ def plural_entry(path: Path) -> polib.POEntry:
     return next(e for e in polib.pofile(path) if e.msgid_plural)
 
 
+def refused(client, url: str, path: Path, data: dict) -> str:
+    """POST `data` to the form, check that it was refused and nothing saved; the page."""
+    before = path.read_bytes()
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert path.read_bytes() == before
+    return response.content.decode()
+
+
 class TestMarkupInTranslations:
     def test_a_translation_that_adds_a_tag_is_refused_and_nothing_is_saved(
         self, translator_client, catalogue, form_url
@@ -125,46 +134,33 @@ class TestMarkupInTranslations:
         self, translator_client, catalogue, form_url
     ):
         path, _idx = catalogue
-        before = path.read_bytes()
         linked = linked_entry(path)
-        response = translator_client.post(form_url, {field(linked): "Sin enlace"})
-        assert response.status_code == 400
-        assert "lacks markup that the original has" in response.content.decode()
-        assert path.read_bytes() == before
+        page = refused(translator_client, form_url, path, {field(linked): "Sin enlace"})
+        assert "lacks markup that the original has" in page
 
     def test_a_placeholder_the_original_does_not_have_is_refused(
         self, translator_client, catalogue, form_url
     ):
         path, _idx = catalogue
-        before = path.read_bytes()
         formatted = next(
             e
             for e in polib.pofile(path)
             if "python-format" in e.flags and "%(username)s" in e.msgid and not e.msgid_plural
         )
-        response = translator_client.post(
-            form_url, {field(formatted): formatted.msgstr.replace("%(username)s", "%(nombre)s")}
-        )
-        assert response.status_code == 400
-        assert "uses placeholders that the original does not have" in response.content.decode()
-        assert path.read_bytes() == before
+        renamed = formatted.msgstr.replace("%(username)s", "%(nombre)s")
+        page = refused(translator_client, form_url, path, {field(formatted): renamed})
+        assert "uses placeholders that the original does not have" in page
 
     def test_a_plural_form_with_a_tag_of_its_own_is_refused(
         self, translator_client, catalogue, form_url
     ):
         path, _idx = catalogue
-        before = path.read_bytes()
         plural = plural_entry(path)
-        response = translator_client.post(
-            form_url,
-            {
-                field(plural, 0): plural.msgstr_plural[0],
-                field(plural, 1): plural.msgstr_plural[1] + '<a href="javascript:alert(1)">',
-            },
-        )
-        assert response.status_code == 400
-        assert "(form 1)" in response.content.decode()
-        assert path.read_bytes() == before
+        data = {
+            field(plural, 0): plural.msgstr_plural[0],
+            field(plural, 1): plural.msgstr_plural[1] + '<a href="javascript:alert(1)">',
+        }
+        assert "(form 1)" in refused(translator_client, form_url, path, data)
 
     def test_a_translation_with_the_same_markup_is_saved(
         self, translator_client, catalogue, form_url

@@ -126,3 +126,12 @@ class TestViews:
         assert f"Nobody follows {user.username} yet." in content
         content = client.get(reverse("following", args=[user.username])).content.decode()
         assert f"{user.username} does not follow anyone yet." in content
+
+
+def test_following_too_fast_is_refused_with_a_message(member_client, settings):
+    settings.FOLLOW_RATE = "2/minute"
+    people = UserFactory.create_batch(3)
+    for person in people:
+        response = member_client.post(reverse("follow", args=[person.username]), follow=True)
+    assert "You are doing that too often" in response.content.decode()
+    assert Follow.objects.count() == 2
