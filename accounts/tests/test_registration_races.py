@@ -5,9 +5,11 @@ Each test lets the competitor win at the worst moment: after the loser's checks 
 just before its own write (the database's unique constraints have the last word).
 """
 
+import threading
+
 import pytest
 from allauth.account.adapter import DefaultAccountAdapter
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
 from accounts import services
@@ -93,3 +95,45 @@ def test_the_database_refuses_a_second_account_with_one_address():
     UserFactory(email="one@example.com")
     with pytest.raises(IntegrityError), transaction.atomic():
         UserFactory(email="ONE@example.com")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a database that takes two writers at once (PostgreSQL)",
+)
+def test_two_real_simultaneous_registrations(api_client, monkeypatch):
+    """Two threads, two connections, both past the checks before either writes."""
+    both_checked = threading.Barrier(2, timeout=10)
+    original = services.raise_uniqueness_errors
+
+    def checked_then_wait(**kwargs):
+        original(**kwargs)
+        if kwargs.get("exclude_pk") is None and not getattr(local, "waited", False):
+            local.waited = True
+            both_checked.wait()
+
+    local = threading.local()
+    monkeypatch.setattr(services, "raise_uniqueness_errors", checked_then_wait)
+    results = []
+
+    def register(username):
+        try:
+            payload = {
+                "username": username,
+                "email": f"{username}@example.com",
+                "password": PASSWORD,
+            }
+            results.append(api_client().call("post", "/api/users", payload))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=register, args=(name,)) for name in ("twin", "TWIN")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(response.status_code for response in results) == [201, 400]
+    [loser] = [response for response in results if response.status_code == 400]
+    assert loser.json()["fields"]["username"] == ["A user with that username already exists."]
+    assert User.objects.count() == 1
