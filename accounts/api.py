@@ -15,11 +15,9 @@ from accounts.models import ABOUT_ME_MAX_LENGTH, User
 from accounts.selectors import active_users, users_with_counts
 from accounts.services import user_create, user_update
 from accounts.tokens import token_issue, token_revoke
-from accounts.validators import USERNAME_MAX_LENGTH
+from accounts.validators import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 from core.api.pagination import collection_schema, paginated_response
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
-
-EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -94,10 +92,20 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    """What PUT /api/users/<id> takes: any of username, email, about_me."""
+    """What PUT /api/users/<id> takes: any of username, email, about_me.
+
+    A new email also needs the current password, and takes effect once confirmed from the
+    link sent to it.
+    """
 
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, required=False)
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, required=False)
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The current password: needed to change the email.",
+    )
     about_me = serializers.CharField(
         max_length=ABOUT_ME_MAX_LENGTH, required=False, allow_blank=True
     )
@@ -193,7 +201,9 @@ class UserDetailView(APIView):
         user = get_object_or_404(active_users(), pk=user_id)
         serializer = UserUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user_update(user=user, actor=request.user, **serializer.validated_data)
+        changes = dict(serializer.validated_data)
+        current_password = changes.pop("password", "")
+        user_update(user=user, actor=request.user, current_password=current_password, **changes)
         return user_response(request, user.pk)
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.passwords import password_authenticate
+from accounts.passwords import current_password_is_right, password_authenticate
 from accounts.timezones import timezone_choices
 
 
@@ -53,14 +53,6 @@ class ProfileForm(forms.ModelForm):
         )
         if not self.instance.avatar:
             del self.fields["remove_avatar"]
-
-
-def current_password_is_right(user, password: str) -> bool:
-    """Check a member's current password as a login attempt (counted, and locked out alike).
-
-    Raises ValidationError while the account or the client IP is locked out.
-    """
-    return get_adapter().reauthenticate(user, password)
 
 
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):

@@ -27,6 +27,14 @@ def password_authenticate(request, *, login: str, password: str) -> User | None:
     return get_adapter(request).authenticate(request, username=login, password=password)
 
 
+def current_password_is_right(user: User, password: str) -> bool:
+    """Check a member's current password as a login attempt (counted, and locked out alike).
+
+    Raises ValidationError while the account or the client IP is locked out.
+    """
+    return bool(password) and get_adapter().reauthenticate(user, password)
+
+
 def is_lockout(error: ValidationError) -> bool:
     """Whether a ValidationError from `password_authenticate` means "locked out"."""
     return getattr(error, "code", None) == TOO_MANY_ATTEMPTS

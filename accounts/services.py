@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.avatars import avatar_from_upload
 from accounts.models import User
+from accounts.passwords import current_password_is_right
 from accounts.validators import uniqueness_errors, validate_username
 from core.db import bookkeeping_write
 from core.ratelimit import rate_limit
@@ -68,13 +69,14 @@ def user_update(
     timezone_name: str | None = None,
     avatar=None,
     remove_avatar: bool = False,
+    current_password: str = "",
 ) -> User:
     """Change a member's account; arguments left as None keep their value.
 
-    Only the member themself may do it. A new `email` waits for confirmation (see
-    `_email_change`). `avatar` is an uploaded image, checked and resized here after the
-    member's rate limit (AVATAR_RATE: decoding is costly); the file it replaces is deleted
-    once the change is committed.
+    Only the member themself may do it. A new `email` needs their `current_password` and
+    waits for confirmation (see `_email_change`). `avatar` is an uploaded image, checked
+    and resized here after the member's rate limit (AVATAR_RATE: decoding is costly); the
+    file it replaces is deleted once the change is committed.
     """
     if actor.pk != user.pk:
         raise PermissionDenied(_("You can only change your own account."))
@@ -84,6 +86,14 @@ def user_update(
             avatar = avatar_from_upload(avatar)
         except ValidationError as error:
             raise ValidationError({"avatar": error.error_list}) from None
+    changes_email = email is not None and email.lower() != user.email.lower()
+    if changes_email:
+        # A token or a borrowed session alone must not move the account to another address.
+        if not current_password_is_right(user, current_password):
+            raise ValidationError(
+                {"password": _("Give your current password to change your e-mail address.")}
+            )
+        rate_limit(scope="email_change", key=user.pk, rate=settings.EMAIL_CHANGE_RATE)
     if username is not None and username != user.username:
         _validate_username(username)
     raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
@@ -103,7 +113,7 @@ def user_update(
     try:
         with transaction.atomic():
             user.save(update_fields=["username", "about_me", "language", "timezone", "avatar"])
-            if email is not None:
+            if changes_email:
                 _email_change(user=user, email=email)
     except IntegrityError:
         user.refresh_from_db()  # the caller's object shows the account as it still is
@@ -116,13 +126,8 @@ def user_update(
 
 
 def _email_change(*, user: User, email: str) -> None:
-    """Ask to confirm `email` as the member's new address (a link is sent to it).
-
-    The current address stays until the link is followed: an API token or a borrowed
-    session must not be enough to move the account to an address its owner does not read.
-    """
-    if user.email.lower() == email.lower():
-        return
+    """Ask to confirm `email` as the member's new address: a link is sent to it, and the
+    current address stays until it is followed (then the old address is told)."""
     EmailAddress.objects.add_new_email(context.request, user, email)
 
 

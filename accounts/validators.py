@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 USERNAME_MIN_LENGTH = 2
 USERNAME_MAX_LENGTH = 30
+EMAIL_MAX_LENGTH = 254  # the e-mail column's length (and RFC 5321's path limit)
 
 # Names that would clash with site paths, or that users could mistake for staff.
 RESERVED_USERNAMES = frozenset(

@@ -15,9 +15,12 @@ Both sides are compared as multisets: a translation may reorder the original's t
 order differs between languages), but may neither add nor drop any. An empty msgstr is an
 untranslated entry (gettext shows the msgid), so it has no problem here.
 
-Placeholders (`%(username)s`, `%d`) of a python-format entry are checked too: a name the
-original does not have raises KeyError when the page is rendered, a 500 on every page that
-shows the string. A translation may leave a placeholder out (a language may not need it).
+Placeholders are checked too. In a python-format entry (`%(username)s`, `%d`) a name the
+original does not have, or a "%" that does not format, raises when the page is rendered: a
+500 on every page that shows the string. In any entry a str.format() field (`{name}`, as
+`format_html()` reads them) of the translator's own could read attributes of the values
+and, from there, the settings. A translation may leave a placeholder out (a language may
+not need it).
 
 The messages are in English on purpose: translators work from the English msgids, and the
 checker must not add strings of its own to the catalogues it checks.
@@ -49,6 +52,8 @@ MARKUP = re.compile(
 PLACEHOLDER = re.compile(
     r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*(?:\d+|\*)?(?:\.\d+)?(?P<type>[a-zA-Z%])"
 )
+# A str.format() field ("{name}", "{0}", "{name.attribute}"), as format_html() reads them.
+BRACE_FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def placeholders(text: str) -> Counter[str]:
@@ -65,6 +70,23 @@ def placeholder_problem(msgid: str, msgstr: str) -> str | None:
     'uses placeholders that the original does not have: %(nombre)s'
     """
     if added := placeholders(msgstr) - placeholders(msgid):
+        return f"uses placeholders that the original does not have: {_listed(added)}"
+    names = {m.group("name") for m in PLACEHOLDER.finditer(msgid) if m.group("name") is not None}
+    values = dict.fromkeys(names, 1) if names else (1,) * sum(placeholders(msgid).values())
+    try:
+        msgstr % (values or {})  # as blocktranslate formats: a dict, even an empty one
+    except (ValueError, TypeError, KeyError) as error:
+        return f"does not format like its original: {error}"
+    return None
+
+
+def brace_field_problem(msgid: str, msgstr: str) -> str | None:
+    """Why `msgstr` may not format like `msgid` with str.format() (a field of its own).
+
+    A "{name.attr[key]}" field of a translator's could read any attribute of the values
+    formatted in, and from there the settings: only the original's fields are allowed.
+    """
+    if added := Counter(BRACE_FIELD.findall(msgstr)) - Counter(BRACE_FIELD.findall(msgid)):
         return f"uses placeholders that the original does not have: {_listed(added)}"
     return None
 
@@ -112,7 +134,7 @@ def translation_problem(entry, msgstr: str, plural_index: int | None = None) -> 
         originals = [entry.msgid, entry.msgid_plural]
         if int(plural_index) > 0:
             originals.reverse()  # report the difference from the original the form stands for
-    checks = [markup_problem]
+    checks = [markup_problem, brace_field_problem]
     if "python-format" in entry.flags:
         checks.append(placeholder_problem)
     for check in checks:

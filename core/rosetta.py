@@ -19,6 +19,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import URLPattern
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -33,8 +34,14 @@ SINGULAR_FIELD = re.compile(r"^m_([0-9a-f]+)$")
 PLURAL_FIELD = re.compile(r"^m_([0-9a-f]+)_([0-9]+)$")
 
 
+# Translators edit the project's catalogues only: Django's and other libraries' live in
+# the virtualenv, hold strings the admin formats with str.format(), and are not theirs.
+PROJECT_FILTER = "project"
+
+
 def translators_only(view):
-    """Let translators (ROSETTA_ACCESS_CONTROL_FUNCTION) through; 403 for other members."""
+    """Let translators (ROSETTA_ACCESS_CONTROL_FUNCTION) through to the project's catalogues;
+    403 for other members; 404 for other catalogues."""
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
@@ -42,6 +49,8 @@ def translators_only(view):
             return redirect_to_login(request.get_full_path())
         if not can_translate(request.user):
             raise PermissionDenied
+        if kwargs.get("po_filter", PROJECT_FILTER) != PROJECT_FILTER:
+            raise Http404
         return view(request, *args, **kwargs)
 
     return guarded
@@ -63,12 +72,17 @@ class TranslationFormView(rosetta_views.TranslationFormView):
             entry = self.po_file.find(md5hash, "md5hash")
             if entry is not None:
                 original = entry.msgid if plural_index is None else entry.msgid_plural
-                yield entry, plural_index, self.fix_nls(original, text)
+                yield entry, plural_index, self.fix_nls(original or entry.msgid, text)
 
     def post(self, request, *args, **kwargs):
         refused = []
         for entry, plural_index, text in self.submitted_translations():
-            if problem := translation_problem(entry, text, plural_index):
+            if (plural_index is None) != (not entry.msgid_plural):
+                # Plural forms for a singular entry (or the reverse) break the catalogue.
+                problem = "does not have the forms of its original"
+            else:
+                problem = translation_problem(entry, text, plural_index)
+            if problem:
                 form = "" if plural_index is None else f" (form {plural_index})"
                 msgid = Truncator(entry.msgid).chars(80)
                 refused.append(f"“{msgid}”{form}: the translation {problem}.")

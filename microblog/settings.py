@@ -211,6 +211,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 # to it (site and API alike), and the old address is told of the change.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Changing the address or the password asks for the password again (within 5 minutes of
+# the last time), so that a borrowed session is not enough to take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_SESSION_REMEMBER = None  # ask: the login form shows "Remember me"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_USERNAME_MIN_LENGTH = 2
@@ -281,6 +284,7 @@ LAST_SEEN_INTERVAL_SECONDS = 60
 POST_RATE = env.str("POST_RATE", default="10/minute,100/hour")
 FOLLOW_RATE = env.str("FOLLOW_RATE", default="30/minute,300/hour")
 AVATAR_RATE = env.str("AVATAR_RATE", default="5/minute,20/day")
+EMAIL_CHANGE_RATE = env.str("EMAIL_CHANGE_RATE", default="3/hour,10/day")
 # The same post again within this many seconds is a double click: it makes no second post.
 POST_DUPLICATE_WINDOW_SECONDS = 10
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)

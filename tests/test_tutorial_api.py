@@ -228,9 +228,8 @@ def test_put_changes_username_and_asks_to_confirm_a_new_email(api_client, get_to
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     old_email = user.email
     api = api_client(get_token(user.username))
-    response = api.call(
-        "put", f"/api/users/{user.pk}", {"username": "renamed", "email": "new@example.com"}
-    )
+    change = {"username": "renamed", "email": "new@example.com", "password": PASSWORD}
+    response = api.call("put", f"/api/users/{user.pk}", change)
     assert response.status_code == 200
     assert (response.json()["username"], response.json()["email"]) == ("renamed", old_email)
     [confirmation] = mail.outbox
@@ -244,5 +243,9 @@ def test_put_changes_username_and_asks_to_confirm_a_new_email(api_client, get_to
     assert user.email == "new@example.com"
     assert [m.to for m in mail.outbox[1:]] == [[old_email]]
     taken = UserFactory(username="taken")
-    clash = api.call("put", f"/api/users/{user.pk}", {"username": "TAKEN", "email": taken.email})
+    clash = api.call(
+        "put",
+        f"/api/users/{user.pk}",
+        {"username": "TAKEN", "email": taken.email, "password": PASSWORD},
+    )
     assert clash.status_code == 400 and set(clash.json()["fields"]) == {"username", "email"}

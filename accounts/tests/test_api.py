@@ -1,10 +1,13 @@
 """The accounts API beyond the tutorial's contract: the same rules as the site."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,52 @@ def test_an_overlong_email_is_400_not_500(api_client, api, user):
     assert response.status_code == 400 and "email" in response.json()["fields"]
     response = api.call("put", f"/api/users/{user.pk}", {"email": email})
     assert response.status_code == 400 and "email" in response.json()["fields"]
+
+
+class TestEmailChange:
+    def test_needs_the_current_password(self, api, user):
+        url = f"/api/users/{user.pk}"
+        for extra in ({}, {"password": "not it"}):
+            response = api.call("put", url, {"email": "mine@evil.example"} | extra)
+            assert response.status_code == 400
+            assert "current password" in response.json()["fields"]["password"][0]
+        assert mail.outbox == []
+
+    def test_wrong_passwords_count_toward_the_lockout(self, api, user, basic, client):
+        for _ in range(5):
+            api.call("put", f"/api/users/{user.pk}", {"email": "x@evil.example", "password": "no"})
+        assert client.post("/api/tokens", **basic(user.username, PASSWORD)).status_code == 429
+
+    def test_is_rate_limited(self, api, user, settings):
+        settings.EMAIL_CHANGE_RATE = "2/hour"
+        statuses = [
+            api.call(
+                "put",
+                f"/api/users/{user.pk}",
+                {"email": f"new{n}@example.com", "password": PASSWORD},
+            ).status_code
+            for n in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+        assert len(mail.outbox) == 2
+
+    def test_a_link_for_an_address_taken_since_is_refused_cleanly(self, api, user, client):
+        api.call(
+            "put", f"/api/users/{user.pk}", {"email": "shared@example.com", "password": PASSWORD}
+        )
+        link = re.search(r"https?://testserver(\S+/confirm-email/\S+)", mail.outbox[0].body)[1]
+        UserFactory(email="SHARED@example.com")  # registered meanwhile, unconfirmed
+        response = client.post(link, follow=True)
+        assert response.status_code == 200
+        assert "already confirmed by a different account" in response.content.decode()
+        user.refresh_from_db()
+        assert user.email != "shared@example.com"
+
+
+def test_an_overlong_address_is_a_form_error_on_the_site(client):
+    email = "a" * 250 + "@example.com"
+    data = {"username": "longmail", "email": email, "password1": PASSWORD, "password2": PASSWORD}
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not User.objects.exists()

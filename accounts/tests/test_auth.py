@@ -159,7 +159,12 @@ class TestPasswords:
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
         old_email = user.email
         assert "Change Email" in member_client.get(reverse("account_email")).content.decode()
-        member_client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})
+        change = {"action_add": "", "email": "new@example.com"}
+        asked = member_client.post(reverse("account_email"), change)
+        assert asked.status_code == 302 and "reauthenticate" in asked["Location"]
+        assert mail.outbox == []  # a borrowed session is not enough
+        member_client.post(asked["Location"], {"password": PASSWORD})
+        member_client.post(reverse("account_email"), change)
         user.refresh_from_db()
         assert user.email == old_email  # until the link sent to the new address is followed
         page = member_client.get(reverse("account_email")).content.decode()

@@ -84,7 +84,8 @@ def test_api_registration_race(api_client, monkeypatch, competitor, field):
 def test_api_email_change_race(api, user, monkeypatch):
     """Losing the race leaves a request for the address that can never be confirmed."""
     competitor_wins_after_the_check(monkeypatch, username="other", email="wanted@example.com")
-    response = api.call("put", f"/api/users/{user.pk}", {"email": "WANTED@example.com"})
+    change = {"email": "WANTED@example.com", "password": PASSWORD}
+    response = api.call("put", f"/api/users/{user.pk}", change)
     assert response.status_code == 200
     assert User.objects.filter(email__iexact="wanted@example.com").count() == 1
     user.refresh_from_db()

@@ -14,7 +14,12 @@ import polib
 import pytest
 from django.conf import settings
 
-from core.catalogues import entry_problems, markup_problem, placeholder_problem
+from core.catalogues import (
+    brace_field_problem,
+    entry_problems,
+    markup_problem,
+    placeholder_problem,
+)
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUES = sorted((BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po"))
@@ -85,11 +90,27 @@ def test_the_markup_check_reads_every_entry_and_plural_form(tmp_path):
         ("You follow %(username)s.", "Sigues a %(nombre)s.", "%(nombre)s"),
         ("Hello", "Hola %s", "%s"),
         ("%(n)d posts", "%(n)d publicaciones, %d", "%d"),
+        ("Avatar of %(username)s", "Avatar de %(username)", "incomplete format"),
+        ("%(count)d sure", "%(count)d seguro al 100%", "incomplete format"),
     ],
 )
 def test_a_translation_may_not_bring_placeholders_of_its_own(msgid, msgstr, problem):
     found = placeholder_problem(msgid, msgstr)
     assert (found is None) if problem is None else found.endswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "allowed"),
+    [
+        ("The {name} “{obj}” was changed.", "Se cambió {name} «{obj}».", True),
+        ("The {name} was changed.", "Se cambió.", True),
+        ("The {name} was changed.", "{name.__class__.__init__.__globals__}", False),
+        ("The {name} was changed.", "{name} {0}", False),
+        ("Plain text", "Texto {settings}", False),
+    ],
+)
+def test_format_fields_of_a_translators_own_are_refused(msgid, msgstr, allowed):
+    assert (brace_field_problem(msgid, msgstr) is None) is allowed
 
 
 @pytest.mark.parametrize(

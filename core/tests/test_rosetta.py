@@ -151,6 +151,28 @@ class TestMarkupInTranslations:
         page = refused(translator_client, form_url, path, {field(formatted): renamed})
         assert "uses placeholders that the original does not have" in page
 
+    @pytest.mark.parametrize("broken", ["%(username)", "%(username)s 100%", "%(username)s %é"])
+    def test_a_translation_that_does_not_format_is_refused(
+        self, translator_client, catalogue, form_url, broken
+    ):
+        path, _idx = catalogue
+        formatted = next(
+            e
+            for e in polib.pofile(path)
+            if "python-format" in e.flags and "%(username)s" in e.msgid and not e.msgid_plural
+        )
+        page = refused(translator_client, form_url, path, {field(formatted): broken})
+        assert "does not format like its original" in page
+
+    def test_plural_forms_for_a_singular_entry_are_refused(
+        self, translator_client, catalogue, form_url
+    ):
+        path, _idx = catalogue
+        plain = plain_entry(path)
+        data = {field(plain, 0): "uno", field(plain, 1): "varios"}
+        page = refused(translator_client, form_url, path, data)
+        assert "does not have the forms of its original" in page
+
     def test_a_plural_form_with_a_tag_of_its_own_is_refused(
         self, translator_client, catalogue, form_url
     ):
@@ -197,6 +219,15 @@ class TestAccess:
         entry = plain_entry(path)
         assert member_client.post(form_url, {field(entry): "x"}).status_code == 403
         assert path.read_bytes() == before
+
+    @pytest.mark.parametrize("po_filter", ["django", "third-party", "all"])
+    def test_translators_edit_the_projects_catalogues_only(
+        self, translator_client, catalogue, po_filter
+    ):
+        url = reverse("rosetta-file-list", kwargs={"po_filter": po_filter})
+        assert translator_client.get(url).status_code == 404
+        form = reverse("rosetta-form", kwargs={"po_filter": po_filter, "lang_id": "es", "idx": 0})
+        assert translator_client.post(form, {"m_0": "x"}).status_code == 404
 
     def test_a_visitor_is_sent_to_the_login_page(self, client, catalogue, form_url):
         for url in (*self.PAGES, form_url):
