@@ -4,10 +4,11 @@ Every view and action on a user goes through `accounts.permissions.manageable_us
 moderators never act on staff, superusers or themselves, and never set a password.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -16,6 +17,7 @@ from accounts.avatars import avatar_from_upload
 from accounts.forms import AdminLoginForm, AdminPasswordChangeForm
 from accounts.models import User
 from accounts.permissions import can_manage_user, can_set_password, manageable_users
+from core.ratelimit import RateLimited, rate_limit
 
 # The admin's login and password change count failures with the site's (one limiter for
 # every password form).
@@ -27,9 +29,15 @@ class UserAdminForm(UserChangeForm):
     """The user change form; an uploaded avatar is checked and resized like the profile's."""
 
     def clean_avatar(self):
-        """A new upload becomes the stored square WebP; anything else stays as it is."""
+        """A new upload becomes the stored square WebP, under the member's avatar limit."""
         avatar = self.cleaned_data.get("avatar")
-        return avatar_from_upload(avatar) if isinstance(avatar, UploadedFile) else avatar
+        if not isinstance(avatar, UploadedFile):
+            return avatar
+        try:
+            rate_limit(scope="avatar", key=self.instance.pk, rate=settings.AVATAR_RATE)
+        except RateLimited as error:
+            raise ValidationError(str(error)) from None
+        return avatar_from_upload(avatar)
 
 
 @admin.register(User)

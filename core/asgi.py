@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.csp import CSP, build_policy
 
 from core.middleware import body_too_large, body_too_large_response
 
@@ -46,6 +47,10 @@ class RequestBodyLimit:
         request = HttpRequest()
         request.path = request.path_info = scope.get("path", "/")
         response = body_too_large_response(request)
+        # Django's middleware never sees this response: give it their security headers.
+        response.headers.setdefault(CSP.HEADER_ENFORCE, build_policy(settings.SECURE_CSP))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         await send(
             {
                 "type": "http.response.start",

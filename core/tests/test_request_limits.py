@@ -28,7 +28,7 @@ class ReadTracker:
 
 
 def asgi_post(path: str, size: int, *, declare: bool):
-    """POST `size` bytes to the site's ASGI application; (status, body, bytes read)."""
+    """POST `size` bytes to the site's ASGI application; (status, headers, body, bytes read)."""
     from microblog.asgi import application
 
     headers = [(b"host", b"localhost"), (b"content-type", b"application/json")]
@@ -56,18 +56,21 @@ def asgi_post(path: str, size: int, *, declare: bool):
     async_to_sync(application)(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], body, receive.sent
+    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
+    return start["status"], headers, body, receive.sent
 
 
 def test_asgi_refuses_a_declared_100_mb_body_without_reading_it():
-    status, body, read = asgi_post("/api/posts", HUNDRED_MB, declare=True)
+    status, headers, body, read = asgi_post("/api/posts", HUNDRED_MB, declare=True)
     assert status == 413
     assert json.loads(body)["error"] == "Content Too Large"
     assert read == 0
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
 
 
 def test_asgi_stops_reading_a_streamed_body_past_the_limit(settings):
-    status, body, read = asgi_post("/accounts/login/", HUNDRED_MB, declare=False)
+    status, _headers, body, read = asgi_post("/accounts/login/", HUNDRED_MB, declare=False)
     assert status == 413
     assert b"413" in body and b"<html" in body
     assert read <= settings.REQUEST_MAX_BYTES + 65536
@@ -85,5 +88,5 @@ def test_wsgi_refuses_a_declared_oversized_body(settings):
 
 
 def test_a_normal_request_passes(settings):
-    status, _body, _read = asgi_post("/api/posts", 100, declare=True)
+    status, _headers, _body, _read = asgi_post("/api/posts", 100, declare=True)
     assert status == 401  # reached the API, which wants a token
