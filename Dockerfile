@@ -1,4 +1,4 @@
-# Microblog: one image for the web process (gunicorn, ASGI) and the task worker.
+# Microblog: one image for the web process (uvicorn: HTTP and WebSocket) and the task worker.
 #   docker build -t microblog .
 #   docker run -p 8000:8000 -v microblog-var:/app/var -e ALLOWED_HOSTS=localhost microblog
 #   docker run -v microblog-var:/app/var microblog .venv/bin/python manage.py db_worker --no-reload
@@ -31,4 +31,4 @@ ENV SECRET_KEY_FILE=
 USER microblog
 EXPOSE 8000
 VOLUME ["/app/var"]
-CMD ["sh", "-c", ".venv/bin/python manage.py migrate --no-input && exec .venv/bin/gunicorn microblog.asgi:application -k asgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --access-logfile -"]
+CMD ["sh", "-c", ".venv/bin/python manage.py migrate --no-input && HOST=0.0.0.0 PORT=8000 exec scripts/serve"]

@@ -9,7 +9,7 @@ import sys
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -24,13 +24,17 @@ def pytest_configure(config):
     """
     from django.conf import settings
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Keep tests fast and hermetic (rate limits start afresh in every test)."""
-    cache.clear()
+    """Keep tests fast and hermetic (rate limits and fragments start afresh in every test)."""
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -31,8 +31,8 @@ def body_too_large_response(request):
 class RequestBodyLimitMiddleware:
     """Refuse a request whose declared body is over REQUEST_MAX_BYTES before reading it.
 
-    Under WSGI the body is read lazily, so this stops it; under ASGI `core.asgi` does it
-    before Django sees the request.
+    Django reads a body lazily and only as far as its declared length (every server runs the
+    site through its WSGI handler), so a body without one is never read.
     """
 
     def __init__(self, get_response):

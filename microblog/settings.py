@@ -82,10 +82,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every response carries the policy (the 413 of the next one too).
+    # These three first, so that every response carries the security headers (the 413 too).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,7 +94,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "accounts.middleware.LocalizationMiddleware",
@@ -172,6 +172,16 @@ else:
         else {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "microblog_cache"}
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Rendered fragments that are the same for every reader (a post's card in a language and
+# time zone): kept in each process, since a hit must cost less than rendering (microseconds).
+# Their keys hold everything they show, so they are never stale; the oldest are dropped.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=5000)},
+}
 
 TASKS = {
     "default": {
@@ -258,6 +268,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Threads per web process that run requests (microblog.asgi): a few, so that one slow query
+# does not hold up the other connections the process serves.
+WEB_THREADS = env.int("WEB_THREADS", default=4)
+
 # Any request body over this is refused (413) before it is read: an avatar and its form fit.
 REQUEST_MAX_BYTES = 3 * 1024 * 1024
 
@@ -383,7 +397,12 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["stdout", "mail_admins"], "level": "INFO", "propagate": False},
-        # A wrong Host header is a scanner's, not a bug: log it, never e-mail it.
+        # Client errors (a 404 per scanner probe) are not the operator's to read; 5xx are.
+        "django.request": {
+            "handlers": ["stdout", "mail_admins"],
+            "level": "ERROR",
+            "propagate": False,
+        },
         # Suspicious requests (a wrong Host header, too many fields...) are a scanner's,
         # not a bug: log them, never e-mail them (anyone could fill the admins' inbox).
         "django.security": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},

@@ -55,12 +55,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--follows", type=int, default=10, help="accounts each new user follows"
         )
+        parser.add_argument(
+            "--shape",
+            choices=("uniform", "skewed"),
+            default="uniform",
+            help="who follows whom: anyone alike (uniform), or mostly the most prolific "
+            "authors, so that a few members have most followers (skewed)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed")
         parser.add_argument(
             "--password", default="microblog-demo", help="password of every demo user"
         )
 
-    def handle(self, *args, users, posts, follows, seed, password, **options):
+    def handle(self, *args, users, posts, follows, shape, seed, password, **options):
         if min(users, posts, follows) < 0:
             raise CommandError("--users, --posts and --follows cannot be negative.")
         rng = random.Random(seed)
@@ -71,7 +78,9 @@ class Command(BaseCommand):
             if posts and not authors:
                 raise CommandError("There are no users to write the posts: pass --users.")
             post_count = self.create_posts(rng, authors, posts, now) if authors else 0
-            follow_count = self.create_follows(rng, new_users, follows)
+            follow_count = self.create_follows(
+                rng, new_users, follows, popular=authors, shape=shape
+            )
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -132,13 +141,27 @@ class Command(BaseCommand):
             posts_bulk_create(posts=batch)
         return count
 
-    def create_follows(self, rng, new_users, per_user) -> int:
-        """Make each new user follow `per_user` other users (never themselves)."""
+    def create_follows(self, rng, new_users, per_user, *, popular, shape) -> int:
+        """Make each new user follow `per_user` other users (never themselves).
+
+        Skewed: the chance to be followed falls with the rank among `popular` (the authors,
+        the most prolific first), as it does for posting.
+        """
         everyone = list(User.objects.values_list("pk", flat=True))
+        if shape == "skewed":
+            everyone = [user.pk for user in popular]
+            weights = [1 / rank for rank in range(1, len(everyone) + 1)]
         follows = []
         for user in new_users:
-            candidates = rng.sample(everyone, min(len(everyone), per_user + 1))
-            targets = [pk for pk in candidates if pk != user.pk][:per_user]
-            follows += [Follow(follower_id=user.pk, followed_id=pk) for pk in targets]
+            wanted = min(len(everyone) - 1, per_user)
+            if shape == "skewed":
+                targets = set()
+                while len(targets) < wanted:
+                    targets.update(rng.choices(everyone, weights=weights, k=wanted - len(targets)))
+                    targets.discard(user.pk)
+            else:
+                candidates = rng.sample(everyone, min(len(everyone), per_user + 1))
+                targets = [pk for pk in candidates if pk != user.pk][:per_user]
+            follows += [Follow(follower_id=user.pk, followed_id=pk) for pk in sorted(targets)]
         Follow.objects.bulk_create(follows, batch_size=5000, ignore_conflicts=True)
         return len(follows)
