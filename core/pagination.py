@@ -44,27 +44,16 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
     return position if 0 < position[1] <= MAX_ID else None
 
 
-def keyset_page(queryset: QuerySet, *, params, per_page: int, reach=None) -> KeysetPage:
-    """Return the page of `queryset` that the request parameters point at, in one query.
-
-    `reach(items, newest_first=, count=)`, if given, narrows the items past the cursor to
-    those the next `count` can be (see `social.selectors.home_timeline_reach`).
-    """
-
-    def nearest(items: QuerySet, *, newest_first: bool) -> list:
-        count = per_page + 1  # one more tells whether there is a page beyond
-        if reach is not None:
-            items = reach(items, newest_first=newest_first, count=count)
-        order = ("-created", "-id") if newest_first else ("created", "id")
-        return list(items.order_by(*order)[:count])
-
+def keyset_page(queryset: QuerySet, *, params, per_page: int) -> KeysetPage:
+    """Return the page of `queryset` that the request parameters point at, in one query."""
     after = parse_cursor(params.get("after"))
     before = parse_cursor(params.get("before")) if after is None else None
     if after is not None:
         created, pk = after
-        rows = nearest(
-            queryset.filter(created__gte=created).exclude(created=created, pk__lte=pk),
-            newest_first=False,
+        rows = list(
+            queryset.filter(created__gte=created)
+            .exclude(created=created, pk__lte=pk)
+            .order_by("created", "id")[: per_page + 1]
         )
         has_newer = len(rows) > per_page
         items = rows[:per_page][::-1]
@@ -77,7 +66,7 @@ def keyset_page(queryset: QuerySet, *, params, per_page: int, reach=None) -> Key
         created, pk = before
         # A range on `created` (not an OR) keeps the (created, id) indexes usable.
         queryset = queryset.filter(created__lte=created).exclude(created=created, pk__gte=pk)
-    rows = nearest(queryset, newest_first=True)
+    rows = list(queryset.order_by("-created", "-id")[: per_page + 1])
     items = rows[:per_page]
     return KeysetPage(
         items=items,

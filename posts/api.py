@@ -1,7 +1,5 @@
 """API: posts, the home timeline and explore, through the site's services and selectors."""
 
-from functools import partial
-
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +15,7 @@ from posts.models import Post
 from posts.selectors import explore_posts, user_posts, visible_posts
 from posts.services import post_create, post_delete
 from posts.validators import normalize_post_body
-from social.selectors import home_timeline, home_timeline_reach
+from social.selectors import home_timeline
 
 POST_PAGE_PARAMETERS = [
     *PAGE_PARAMETERS,
@@ -68,9 +66,9 @@ post_list_schema = extend_schema(
 )
 
 
-def posts_response(request, queryset, *, reach=None) -> Response:
+def posts_response(request, queryset) -> Response:
     """A page of posts in the collection envelope, by page number or cursor."""
-    return paginated_response(request, queryset, PostSerializer, cursor=True, reach=reach)
+    return paginated_response(request, queryset, PostSerializer, cursor=True)
 
 
 class PostCreateView(APIView):
@@ -119,11 +117,7 @@ class TimelineView(APIView):
     @post_list_schema
     def get(self, request):
         """One page of the home timeline."""
-        return posts_response(
-            request,
-            home_timeline(user=request.user),
-            reach=partial(home_timeline_reach, user=request.user),
-        )
+        return posts_response(request, home_timeline(user=request.user))
 
 
 class ExploreView(APIView):

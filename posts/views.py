@@ -1,7 +1,5 @@
 """Pages for writing, reading and deleting posts."""
 
-from functools import partial
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +16,7 @@ from core.redirects import redirect_back, safe_next
 from posts.forms import PostForm
 from posts.selectors import explore_posts
 from posts.services import can_delete_post, post_create, post_delete
-from social.selectors import home_timeline, home_timeline_reach
+from social.selectors import home_timeline
 
 
 @login_required
@@ -44,10 +42,7 @@ def home(request):
             messages.success(request, _("Your post is now live!"))
             return redirect("home")
     page = keyset_page(
-        home_timeline(user=request.user),
-        params=request.GET,
-        per_page=settings.POSTS_PER_PAGE,
-        reach=partial(home_timeline_reach, user=request.user),
+        home_timeline(user=request.user), params=request.GET, per_page=settings.POSTS_PER_PAGE
     )
     # The form keeps what was typed when it could not be saved.
     return render(request, "posts/home.html", {"form": form, "page": page}, status=status)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # staff (is this reader a moderator?), so members' pages never pay for them.
 PAGES = [
     # (name, url, logged in, expected queries)
-    ("home", lambda u: reverse("home"), True, 2 + 1),
+    ("home", lambda u: reverse("home"), True, 2 + 2),  # the followed authors, then posts
     ("explore", lambda u: reverse("explore"), False, 1),
     ("explore, member", lambda u: reverse("explore"), True, 2 + 1),
     # profile with counts, "do I follow them?", posts
@@ -55,7 +55,7 @@ COLLECTIONS = {
     "/api/users/{user}/followers": 4,
     "/api/users/{user}/following": 4,
     "/api/users/{user}/posts": 4,
-    "/api/timeline": 3,
+    "/api/timeline": 4,  # the followed authors too
     "/api/explore": 3,
 }
 

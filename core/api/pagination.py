@@ -35,20 +35,15 @@ def _link(request, **params) -> str:
     return f"{request.path}?{urlencode(params)}"
 
 
-def paginated_response(
-    request, queryset, serializer_class, *, cursor: bool = False, reach=None
-) -> Response:
-    """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most.
-
-    `reach` narrows a cursor's page as in `core.pagination.keyset_page`.
-    """
+def paginated_response(request, queryset, serializer_class, *, cursor: bool = False) -> Response:
+    """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most."""
     per_page = _positive_int(request, "per_page", 10, settings.API_MAX_PER_PAGE)
     context = {"request": request}
     if cursor and "cursor" in request.query_params:
         position = request.query_params["cursor"]
         if parse_cursor(position) is None:
             raise ValidationError({"cursor": [_("This cursor is not valid.")]})
-        page = keyset_page(queryset, params={"before": position}, per_page=per_page, reach=reach)
+        page = keyset_page(queryset, params={"before": position}, per_page=per_page)
         older = _link(request, cursor=page.older, per_page=per_page) if page.older else None
         return Response(
             {

@@ -46,8 +46,15 @@ class TestServices:
         with pytest.raises(IntegrityError), transaction.atomic():
             Follow.objects.create(follower=user, followed=other_user)
 
-    def test_home_timeline_selector_follows_the_tutorial(self, user):
-        """The tutorial's test_follow_posts: four users, followed posts include one's own."""
+    @pytest.mark.parametrize("listed_authors_max", [1000, 1], ids=["listed", "subquery"])
+    def test_home_timeline_selector_follows_the_tutorial(
+        self, user, monkeypatch, listed_authors_max
+    ):
+        """The tutorial's test_follow_posts: four users, followed posts include one's own.
+
+        Members who follow many are read through a subquery: the same posts come back.
+        """
+        monkeypatch.setattr("social.selectors.LISTED_AUTHORS_MAX", listed_authors_max)
         john, susan, mary, david = user, UserFactory(), UserFactory(), UserFactory()
         posts = {u: PostFactory(author=u) for u in (john, susan, mary, david)}
         follow_create(follower=john, followed=susan)
