@@ -29,7 +29,7 @@ messages: install
 static: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 
-# The site as its users get it: production settings, gunicorn (ASGI, 2 workers), the task
+# The site as its users get it: production settings, scripts/serve (2 processes), the task
 # worker. Plain HTTP on this machine, so cookies are not limited to HTTPS.
 run: export DEBUG ?= false
 run: export SECURE_COOKIES ?= false
@@ -61,8 +61,11 @@ format: install
 clean:
 	rm -rf $(VENV) .tools
 
-bench: install
-	$(PY) bench/timeline.py
+# Pages under the production server against a bare WSGI floor (needs wrk), then the home
+# timeline at 100,000 and 1,000,000 posts. BENCH_ARGS=--postgres for PostgreSQL.
+bench: install messages static
+	$(PY) bench/pages.py $(BENCH_ARGS)
+	$(PY) bench/timeline.py $(BENCH_ARGS)
 
 bench-api: install
 	$(PY) bench/api_deep_pages.py

@@ -2,13 +2,12 @@
 
 Django's own ASGI handler hops between the event loop and a thread for every synchronous
 middleware and view: under `make bench` it served a fifth of what the same site does under
-a WSGI server. Running the whole synchronous request in one thread (a2wsgi) keeps WSGI's
-speed, and WebSocket stays on the same port and process.
+a WSGI server. Running the whole synchronous request in one thread (core.asgi.WSGIBridge)
+keeps WSGI's speed, and WebSocket stays on the same port and process.
 """
 
 import os
 
-from a2wsgi import WSGIMiddleware
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
@@ -20,11 +19,19 @@ django_wsgi_app = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402
 
+from core.asgi import SpreadConnections, WSGIBridge  # noqa: E402
 from microblog.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": WSGIMiddleware(django_wsgi_app, workers=settings.WEB_THREADS),
+        "http": SpreadConnections(
+            WSGIBridge(
+                django_wsgi_app,
+                threads=settings.WEB_THREADS,
+                max_body=settings.REQUEST_MAX_BYTES,
+            ),
+            every=settings.WEB_CONNECTION_REQUESTS,
+        ),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -271,6 +271,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 # Threads per web process that run requests (microblog.asgi): a few, so that one slow query
 # does not hold up the other connections the process serves.
 WEB_THREADS = env.int("WEB_THREADS", default=4)
+# One response in this many closes its connection, so that clients spread over the web
+# processes (core.asgi.SpreadConnections).
+WEB_CONNECTION_REQUESTS = env.int("WEB_CONNECTION_REQUESTS", default=20)
 
 # Any request body over this is refused (413) before it is read: an avatar and its form fit.
 REQUEST_MAX_BYTES = 3 * 1024 * 1024

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from accounts.timezones import TIMEZONE_COOKIE
 from posts.models import Post
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
@@ -157,6 +158,24 @@ class TestExplore:
             '<a href="https://example.com/a?b=1" rel="nofollow noopener">'
             "https://example.com/a?b=1</a>" in body
         )
+
+    def test_cached_post_cards_follow_their_author_language_and_zone(self, client, user):
+        """Cards are rendered once per process, keyed by everything they show."""
+        post = PostFactory(author=user, created=timezone.now().replace(hour=12, minute=0))
+        first = client.get(reverse("explore")).content.decode()
+        assert user.username in first and "Delete" in first
+        user.username = "renamed_author"
+        user.email = "renamed@example.com"
+        user.save()
+        Post.objects.filter(pk=post.pk).update(body="edited by a moderator")
+        again = client.get(reverse("explore")).content.decode()
+        assert "renamed_author" in again
+        assert "edited by a moderator" in again
+        spanish = client.get(reverse("explore"), headers={"accept-language": "es"})
+        assert "Eliminar" in spanish.content.decode()
+        assert "noon" in again
+        client.cookies[TIMEZONE_COOKIE] = "Asia/Tokyo"
+        assert "9 p.m." in client.get(reverse("explore")).content.decode()
 
 
 class TestDelete:

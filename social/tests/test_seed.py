@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import F
+from django.db.models import Count, F
 
 from accounts.models import User
 from posts.models import Post
@@ -51,3 +51,16 @@ def test_seed_adds_to_an_existing_site_without_clashes():
 def test_posts_without_users_is_a_clear_error():
     with pytest.raises(CommandError, match="no users"):
         call_command("seed", users=0, posts=10, follows=0, verbosity=0)
+
+
+def test_the_skewed_shape_has_prolific_popular_authors():
+    call_command("seed", users=200, posts=4000, follows=10, shape="skewed", verbosity=0)
+    assert Follow.objects.count() == 200 * 10
+    assert not Follow.objects.filter(follower=F("followed")).exists()
+    followers = sorted(
+        User.objects.annotate(n=Count("follower_set")).values_list("n", flat=True), reverse=True
+    )
+    # A few members have most followers: the top one is followed by most members.
+    assert followers[0] > 150 > 10 >= followers[len(followers) // 2]
+    prolific = User.objects.annotate(n=Count("posts")).order_by("-n").first()
+    assert prolific.follower_set.count() > 100

@@ -1,0 +1,110 @@
+"""The production server (`scripts/serve`, as `make run` starts it), over real sockets."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from websockets.sync.client import connect
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Two server processes on a fresh SQLite database; yields (port, path of its log)."""
+    workdir = tmp_path_factory.mktemp("served")
+    port = free_port()
+    hidden = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    env = {key: value for key, value in os.environ.items() if key not in hidden} | {
+        "DEBUG": "false",
+        "SECRET_KEY_FILE": str(workdir / "secret_key"),
+        "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "WEB_CONNECTION_REQUESTS": "3",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    log = workdir / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve")], cwd=ROOT, env=env, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.5)  # the second process too
+        yield port, log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def request(port: int, method: str, path: str, body: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    connection.request(method, path, body=json.dumps(body) if body else None, headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_http_and_websocket_share_one_port(server):
+    port, _log = server
+    assert request(port, "GET", "/")[0] == 302
+    with connect(f"ws://127.0.0.1:{port}/cable", origin=f"http://127.0.0.1:{port}",
+                 subprotocols=["actioncable-v1-json"]) as cable:  # fmt: skip
+        assert json.loads(cable.recv(timeout=10)) == {"type": "welcome"}
+
+
+def test_a_posted_body_reaches_django(server):
+    port, _log = server
+    status, body = request(port, "POST", "/api/users", {"username": "ann"})
+    assert status == 400
+    assert set(json.loads(body)["fields"]) == {"email", "password"}  # it read the username
+
+
+def test_keep_alive_connections_are_closed_now_and_then(server):
+    port, _log = server
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    closed_after = None
+    for number in range(1, 4):  # every third response of a process closes
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        response.read()
+        if response.getheader("Connection") == "close":
+            closed_after = number
+            break
+    assert closed_after is not None
+
+
+def test_client_disconnects_and_404s_leave_the_log_clean(server):
+    port, log = server
+    for _ in range(30):
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /api/explore HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert request(port, "GET", "/api/no-such-thing")[0] == 404
+    assert request(port, "GET", "/")[0] == 302
+    time.sleep(0.5)
+    written = log.read_text()
+    assert "Traceback" not in written
+    assert "ERROR" not in written
+    assert "Not Found" not in written
