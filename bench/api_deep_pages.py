@@ -8,8 +8,9 @@ about what the first page does.
 """
 
 import argparse
+import os
 
-from common import median_ms, seeded_site
+from common import add_database_argument, bench_environment, median_ms, seed
 
 
 def main() -> None:
@@ -18,9 +19,22 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
+    add_database_argument(parser)
     args = parser.parse_args()
-    seeded_site(users=args.users, posts=args.posts, follows=20)
+    with bench_environment(postgres=args.postgres) as env:
+        seed(env, users=args.users, posts=args.posts, follows=20)
+        os.environ.update(env)
+        import django
 
+        django.setup()
+        measure(args)
+        from django.db import connections
+
+        connections.close_all()
+
+
+def measure(args) -> None:
+    """Time page 1, a deep page by number and the same depth by cursor."""
     from django.test import Client
 
     from accounts.models import User

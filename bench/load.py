@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT
+
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 

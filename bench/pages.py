@@ -13,18 +13,14 @@ class (its floor: 1,911 requests/s).
 """
 
 import argparse
-import os
-import secrets
+import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from contextlib import ExitStack, contextmanager
 
-from load import ROOT, Server, free_port, require_wrk, wrk
+from common import ROOT, add_database_argument, bench_environment, manage, seed
+from load import Server, free_port, require_wrk, wrk
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 ORIGINAL_FLOOR = 1911.0
 # (label, key of the URL below, the Flask original's requests/s, goal: ours ÷ original)
 PAGES = [
@@ -50,71 +46,16 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--soak", type=int, default=0, help="then load for this many seconds")
-    parser.add_argument(
-        "--postgres",
-        action="store_true",
-        help="a fresh database on BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1)",
-    )
+    add_database_argument(parser)
     args = parser.parse_args()
     require_wrk()
-    with ExitStack() as stack:
-        env = stack.enter_context(bench_environment(postgres=args.postgres))
+    with bench_environment(postgres=args.postgres) as env:
         seed(env, users=args.users, posts=args.posts, follows=args.follows)
         urls, headers = prepare(env)
         results = measure(env, urls, headers, args)
         report(results, args)
         if args.soak:
             soak(env, urls, headers, args)
-
-
-@contextmanager
-def bench_environment(*, postgres: bool):
-    """Settings for a production-like site on a throw-away database."""
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECURE_COOKIES": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The API's rate limits would answer 429 within a second: measure the API instead.
-        "API_RATE_TOKEN": "100000000/minute",
-        "API_RATE_ANON": "100000000/minute",
-    }
-    if not postgres:
-        with tempfile.TemporaryDirectory(prefix="microblog-bench-") as workdir:
-            env["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-            yield env
-        return
-    import psycopg
-
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-    name = f"microblog_bench_{os.getpid()}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    env["DATABASE_URL"] = f"{server}/{name}"
-    try:
-        yield env
-    finally:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def manage(env: dict, *arguments: str) -> str:
-    """Run a management command on the bench database; return its output."""
-    return subprocess.run(
-        [PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True,
-    ).stdout  # fmt: skip
-
-
-def seed(env: dict, *, users: int, posts: int, follows: int) -> None:
-    """Migrate and seed the bench database (skewed)."""
-    began = time.perf_counter()
-    manage(env, "migrate", "--no-input")
-    manage(env, "seed", f"--users={users}", f"--posts={posts}", f"--follows={follows}",
-           "--shape=skewed")  # fmt: skip
-    print(f"seeded {users:,} members, {posts:,} posts, {follows} follows each (skewed) "
-          f"in {time.perf_counter() - began:.0f} s")  # fmt: skip
 
 
 PREPARE = """
@@ -156,8 +97,6 @@ print(json.dumps({
 
 def prepare(env: dict) -> tuple[dict, dict]:
     """The URLs to load, and the headers each needs (a member's session, an API token)."""
-    import json
-
     facts = json.loads(manage(env, "shell", "--no-imports", "-c", PREPARE))
     print(f"typical member's timeline: {facts['typical_timeline']:,} posts; "
           f"worst member's: {facts['worst_timeline']:,}")  # fmt: skip

@@ -74,7 +74,8 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             new_users = self.create_users(rng, users, password, now)
-            authors = new_users or list(User.objects.filter(is_active=True))
+            # The first authors write the most (and, skewed, are the most followed).
+            authors = new_users or list(User.objects.filter(is_active=True).order_by("pk"))
             if posts and not authors:
                 raise CommandError("There are no users to write the posts: pass --users.")
             post_count = self.create_posts(rng, authors, posts, now) if authors else 0
@@ -112,7 +113,9 @@ class Command(BaseCommand):
                 )
             )
         User.objects.bulk_create(users, batch_size=2000)
-        users = list(User.objects.filter(username__in=[user.username for user in users]))
+        users = list(
+            User.objects.filter(username__in=[user.username for user in users]).order_by("pk")
+        )
         EmailAddress.objects.bulk_create(
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
             batch_size=2000,
