@@ -160,7 +160,7 @@ class TestExplore:
         )
 
     def test_cached_post_cards_follow_their_author_language_and_zone(self, client, user):
-        """Cards are rendered once per process, keyed by everything they show."""
+        """Cards are rendered once per process (post_card), keyed by everything they show."""
         post = PostFactory(author=user, created=timezone.now().replace(hour=12, minute=0))
         first = client.get(reverse("explore")).content.decode()
         assert user.username in first and "Delete" in first
