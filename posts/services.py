@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +35,9 @@ def post_create(*, author, body: str) -> Post:
     if duplicate is not None:
         return duplicate
     rate_limit(scope="post", key=author.pk, rate=settings.POST_RATE)
-    return Post.objects.create(author=author, body=body)
+    post = Post.objects.create(author=author, body=body)
+    get_user_model().objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    return post
 
 
 def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
@@ -45,8 +49,24 @@ def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
     for post in posts:
         post.body = normalize_post_body(post.body)
         prepared.append(post)
-    Post.objects.bulk_create(prepared, batch_size=batch_size)
+    with transaction.atomic():
+        Post.objects.bulk_create(prepared, batch_size=batch_size)
+        post_counts_refresh(author_ids={post.author_id for post in prepared})
     return len(prepared)
+
+
+def post_counts_refresh(*, author_ids) -> None:
+    """Recount the stored post_count of these authors (after writes in bulk or by the admin)."""
+    counted = (
+        Post.objects.filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    get_user_model().objects.filter(pk__in=author_ids).update(
+        post_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
 
 
 def can_delete_any_post(user) -> bool:
@@ -64,4 +84,8 @@ def post_delete(*, post: Post, actor) -> None:
     """Delete `post` on behalf of `actor`, or raise PermissionDenied."""
     if not can_delete_post(post=post, actor=actor):
         raise PermissionDenied(_("Only its author or a moderator can delete this post."))
-    post.delete()
+    with transaction.atomic():
+        deleted, _by_model = post.delete()
+        if deleted:  # not already deleted by a second click
+            author = get_user_model().objects.filter(pk=post.author_id)
+            author.update(post_count=F("post_count") - 1)

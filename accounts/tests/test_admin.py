@@ -43,6 +43,32 @@ class TestAdmin:
         )
         assert response.status_code == 302
         assert not Post.objects.filter(pk=post.pk).exists()
+        post.author.refresh_from_db()
+        assert post.author.post_count == 0
+
+    def test_deleting_selected_posts_recounts_their_authors(self, moderator_client):
+        author = UserFactory()
+        posts = [PostFactory(author=author) for _ in range(3)]
+        response = moderator_client.post(
+            reverse("admin:posts_post_changelist"),
+            {"action": "delete_selected", "_selected_action": [posts[0].pk, posts[1].pk],
+             "post": "yes"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        author.refresh_from_db()
+        assert author.post_count == 1
+
+    def test_a_superuser_moving_a_post_recounts_both_authors(self, admin_client):
+        post = PostFactory()
+        before, after = post.author, UserFactory()
+        response = admin_client.post(
+            reverse("admin:posts_post_change", args=[post.pk]),
+            {"author": after.pk, "body": post.body, "language": ""},
+        )
+        assert response.status_code == 302
+        before.refresh_from_db()
+        after.refresh_from_db()
+        assert (before.post_count, after.post_count) == (0, 1)
 
     def test_moderators_deactivate_users_but_cannot_grant_powers(self, moderator_client):
         target = UserFactory()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from accounts.tests.factories import UserFactory
 from core.ratelimit import RateLimited
 from posts.models import Post
-from posts.services import post_create, post_delete
+from posts.services import post_create, post_delete, posts_bulk_create
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,19 @@ def test_posting_is_rate_limited_per_member(user, other_user, settings):
     assert 1 <= refused.value.retry_after <= 61
     assert Post.objects.filter(author=user).count() == 3
     post_create(author=other_user, body="others are not affected")
+
+
+def test_the_stored_post_count_follows_every_write(user, other_user):
+    post_create(author=user, body="one")
+    post_create(author=user, body="two")
+    user.refresh_from_db()
+    assert user.post_count == 2
+    first = Post.objects.filter(author=user).first()
+    second_click = Post.objects.get(pk=first.pk)
+    post_delete(post=first, actor=user)
+    post_delete(post=second_click, actor=user)  # the row is gone: nothing more to count
+    user.refresh_from_db()
+    assert user.post_count == 1
+    posts_bulk_create(posts=[Post(author=other_user, body=f"bulk {n}") for n in range(3)])
+    other_user.refresh_from_db()
+    assert other_user.post_count == 3
