@@ -1,5 +1,6 @@
 """Writes on posts. The only way a post comes to exist or goes away."""
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -49,9 +50,15 @@ def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
     for post in posts:
         post.body = normalize_post_body(post.body)
         prepared.append(post)
+    authors_by_added = defaultdict(list)  # one UPDATE per distinct number of new posts
+    for author_id, added in Counter(post.author_id for post in prepared).items():
+        authors_by_added[added].append(author_id)
     with transaction.atomic():
         Post.objects.bulk_create(prepared, batch_size=batch_size)
-        post_counts_refresh(author_ids={post.author_id for post in prepared})
+        for added, author_ids in authors_by_added.items():
+            get_user_model().objects.filter(pk__in=author_ids).update(
+                post_count=F("post_count") + added
+            )
     return len(prepared)
 
 
