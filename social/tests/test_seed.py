@@ -24,6 +24,8 @@ def test_seed_creates_what_was_asked_within_the_rules():
     call_command("seed", users=20, posts=300, follows=5, seed=7, verbosity=0)
     assert User.objects.count() == 20
     assert Post.objects.count() == 300
+    counted = User.objects.annotate(n=Count("posts")).values_list("post_count", "n")
+    assert all(stored == actual for stored, actual in counted)
     assert Follow.objects.count() == 20 * 5
     assert all(1 <= len(body) <= 140 for body in Post.objects.values_list("body", flat=True))
     assert not Follow.objects.filter(follower=F("followed")).exists()
