@@ -150,7 +150,7 @@ class Command(BaseCommand):
         Skewed: the chance to be followed falls with the rank among `popular` (the authors,
         the most prolific first), as it does for posting.
         """
-        everyone = list(User.objects.values_list("pk", flat=True))
+        everyone = list(User.objects.order_by("pk").values_list("pk", flat=True))
         if shape == "skewed":
             everyone = [user.pk for user in popular]
             weights = [1 / rank for rank in range(1, len(everyone) + 1)]
