@@ -1,6 +1,6 @@
 """Writes on posts. The only way a post comes to exist or goes away."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,14 +50,15 @@ def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
     for post in posts:
         post.body = normalize_post_body(post.body)
         prepared.append(post)
-    authors_by_added = defaultdict(list)  # one UPDATE per distinct number of new posts
-    for author_id, added in Counter(post.author_id for post in prepared).items():
-        authors_by_added[added].append(author_id)
+    added = sorted(Counter(post.author_id for post in prepared).items())
     with transaction.atomic():
         Post.objects.bulk_create(prepared, batch_size=batch_size)
-        for added, author_ids in authors_by_added.items():
-            get_user_model().objects.filter(pk__in=author_ids).update(
-                post_count=F("post_count") + added
+        # One UPDATE per thousand authors, each adding its own number of new posts.
+        for start in range(0, len(added), 1000):
+            chunk = added[start : start + 1000]
+            increments = [When(pk=author_id, then=Value(n)) for author_id, n in chunk]
+            get_user_model().objects.filter(pk__in=[author_id for author_id, _n in chunk]).update(
+                post_count=F("post_count") + Case(*increments, output_field=IntegerField())
             )
     return len(prepared)
 
