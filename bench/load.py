@@ -63,12 +63,14 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        (ROOT / "var").mkdir(exist_ok=True)
+        self.log = (ROOT / "var" / "bench-server.log").open("ab")
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=open(ROOT / "var" / "bench-server.log", "ab"),
+            stderr=self.log,
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
@@ -91,6 +93,7 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        self.log.close()
 
     def workers(self) -> list[int]:
         """The pids of the processes that serve requests: the leaves of the process tree
