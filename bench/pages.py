@@ -63,7 +63,7 @@ PREPARE = """
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db.models import Count, Sum
+from django.db.models import Count
 from accounts.models import User
 from accounts.tokens import token_issue
 from core.pagination import cursor_for
@@ -91,7 +91,7 @@ print(json.dumps({
     "worst_timeline": timeline[worst.pk], "typical_timeline": timeline[typical.pk],
     "token": token_issue(user=typical)[0],
     "member": typical.username, "member_id": typical.pk, "prolific": prolific.username,
-    "deep_cursor": cursor_for(explore_posts()[100 * 25]),
+    "deep_cursor": cursor_for(explore_posts()[min(100 * 25, explore_posts().count() - 1)]),
 }))
 """
 
