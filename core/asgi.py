@@ -1,15 +1,17 @@
 """ASGI pieces with no domain: the bridge to Django's WSGI handler, and connection spreading."""
 
 import asyncio
-import io
 from concurrent.futures import ThreadPoolExecutor
 from itertools import count
+from tempfile import SpooledTemporaryFile
 
 from a2wsgi.wsgi import build_environ
 
 # A response up to this size goes back to the event loop in one piece; a larger one (a
 # static file, a stream) is handed over as it is produced.
 STREAM_AFTER_BYTES = 256 * 1024
+# A request body up to this size is kept in memory; a larger one in a temporary file.
+IN_MEMORY_BODY_BYTES = 64 * 1024
 
 
 class WSGIBridge:
@@ -17,8 +19,8 @@ class WSGIBridge:
 
     a2wsgi's WSGIMiddleware crosses between the event loop and its thread for every piece
     of a request and its response (five crossings for a small page), which cost a third of
-    the floor's throughput in `make bench`. Here the body is read first (it is small: only
-    a declared length up to `max_body` is read, as Django reads no more), the request runs
+    the floor's throughput in `make bench`. Here the body is read first (only a declared
+    length up to `max_body`, as Django reads no more), the request runs
     in a thread, and the finished response comes back in one piece. The WSGI environ is
     a2wsgi's.
     """
@@ -29,26 +31,30 @@ class WSGIBridge:
         self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
 
     async def __call__(self, scope, receive, send):
-        body = await self.read_body(scope, receive)
-        environ = build_environ(scope, io.BytesIO(body))
-        loop = asyncio.get_running_loop()
-        messages = await loop.run_in_executor(self.executor, self.respond, environ, loop, send)
+        with SpooledTemporaryFile(max_size=IN_MEMORY_BODY_BYTES) as body:
+            await self.read_body(scope, receive, body)
+            body.seek(0)
+            environ = build_environ(scope, body)
+            loop = asyncio.get_running_loop()
+            messages = await loop.run_in_executor(self.executor, self.respond, environ, loop, send)
         for message in messages:
             await send(message)
 
-    async def read_body(self, scope, receive) -> bytes:
-        """The request body, if its declared length is within `max_body`; else nothing."""
+    async def read_body(self, scope, receive, body) -> None:
+        """Write the request body into `body` if its declared length is within `max_body`.
+
+        Bodies past IN_MEMORY_BODY_BYTES go to a temporary file: many slow uploads at once
+        cannot fill the memory.
+        """
         declared = dict(scope["headers"]).get(b"content-length", b"")
         length = int(declared) if declared.isdigit() else 0
         if not 0 < length <= self.max_body:
-            return b""
-        body = bytearray()
-        while len(body) < length:
+            return
+        while (left := length - body.tell()) > 0:
             message = await receive()
-            body += message.get("body", b"")
+            body.write(message.get("body", b"")[:left])
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
-        return bytes(body[:length])
 
     def respond(self, environ, loop, send) -> list[dict]:
         """Run the application (in a worker thread); the messages left to send."""

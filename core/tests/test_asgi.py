@@ -3,7 +3,7 @@
 import pytest
 from asgiref.sync import async_to_sync
 
-from core.asgi import STREAM_AFTER_BYTES, SpreadConnections, WSGIBridge
+from core.asgi import IN_MEMORY_BODY_BYTES, STREAM_AFTER_BYTES, SpreadConnections, WSGIBridge
 
 
 class Application:
@@ -123,3 +123,13 @@ def test_websocket_connections_pass_untouched():
     async_to_sync(app)({"type": "websocket", "path": "/cable"}, receive, send)
     assert seen == ["websocket"]
     assert sent == [{"type": "websocket.accept"}]
+
+
+def test_a_body_past_the_memory_threshold_arrives_whole_through_a_file():
+    body = bytes(range(256)) * 512  # 128 KB
+    wsgi = Application()
+    sent, _read = call(WSGIBridge(wsgi, threads=1, max_body=len(body)), body=body,
+                       declared=len(body))  # fmt: skip
+    assert len(body) > IN_MEMORY_BODY_BYTES
+    assert wsgi.seen["body"] == body
+    assert sent[-1]["body"] == b"echo:" + body
