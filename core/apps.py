@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -17,4 +18,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         """`migrate` also makes the cache table, so no deployment step can forget it."""
+        from core.ratelimit import rate_settings_check
+
         post_migrate.connect(create_cache_table, sender=self)
+        checks.register(rate_settings_check)

@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.core.checks import Error
 from django.utils.translation import ngettext
 
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -55,12 +57,30 @@ def rate_limit(*, scope: str, key, rate: str) -> None:
     now = time.time()
     for window in parse_rate(rate):
         start = int(now // window.seconds * window.seconds)
-        cache_key = f"rl:{scope}:{window.seconds}:{key}:{start}"
-        default_cache.add(cache_key, 0, timeout=window.seconds + 1)
-        try:
-            count = default_cache.incr(cache_key)
-        except ValueError:  # expired between add and incr: a new window begins
-            default_cache.add(cache_key, 1, timeout=window.seconds + 1)
-            count = 1
+        count = _count(f"rl:{scope}:{window.seconds}:{key}:{start}", window.seconds)
         if count > window.limit:
             raise RateLimited(retry_after=max(1, int(start + window.seconds - now) + 1))
+
+
+def _count(cache_key: str, seconds: int) -> int:
+    """Add one to a window's counter, starting the window if this is its first action."""
+    try:
+        return default_cache.incr(cache_key)
+    except ValueError:  # no counter yet; another process may start it at the same moment
+        if default_cache.add(cache_key, 1, timeout=seconds + 1):
+            return 1
+        return default_cache.incr(cache_key)
+
+
+def rate_settings_check(app_configs, **kwargs) -> list[Error]:
+    """Every *_RATE setting and API throttle rate parses (a typo fails at start, not later)."""
+    rates = {name: getattr(settings, name) for name in dir(settings) if name.endswith("_RATE")}
+    throttles = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
+    rates |= {f"DEFAULT_THROTTLE_RATES[{scope!r}]": rate for scope, rate in throttles.items()}
+    errors = []
+    for name, rate in rates.items():
+        try:
+            parse_rate(rate or "")
+        except ValueError as error:
+            errors.append(Error(f"{name} = {rate!r}: {error}", id="core.E001"))
+    return errors

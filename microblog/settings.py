@@ -135,6 +135,10 @@ if SQLITE:
         "transaction_mode": "IMMEDIATE",
         "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=5),
     }
+    # Each of the server's threads keeps its connection: opening one (and its PRAGMAs and
+    # functions) cost explore a third of its time. HTTP runs in a fixed pool of threads
+    # (core.asgi.WSGIBridge), so their number is bounded.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
     # Under ASGI, persistent connections are not safe (Django's docs): psycopg's pool
     # instead. Budget: web processes x DATABASE_POOL_SIZE + workers < max_connections.
@@ -318,9 +322,9 @@ REST_FRAMEWORK = {
     # Whom to believe about the client's address (X-Forwarded-For): only our own proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "core.api.throttling.AnonymousThrottle",
         "accounts.throttling.MemberRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "core.api.throttling.ScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="60/minute"),

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.tests.factories import UserFactory
 from posts.models import Post
@@ -125,10 +124,12 @@ class TestPostingLimits:
 
 
 def test_the_api_call_limit_is_per_member_not_per_token(
-    api, api_client, get_token, user, monkeypatch
+    api, api_client, get_token, user, settings
 ):
-    rates = {**SimpleRateThrottle.THROTTLE_RATES, "token": "3/minute"}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
+        "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+        | {"token": "3/minute"}
+    }
     tokens = [api, api_client(get_token(user.username))]
     statuses = [tokens[n % 2].call("get", "/api/explore").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
