@@ -17,7 +17,10 @@ from accounts.avatars import avatar_from_upload
 from accounts.forms import AdminLoginForm, AdminPasswordChangeForm
 from accounts.models import User
 from accounts.permissions import can_manage_user, can_set_password, manageable_users
+from accounts.services import users_active_set
 from core.ratelimit import RateLimited, rate_limit
+from social.selectors import follow_neighbour_ids
+from social.services import follow_counts_refresh
 
 # The admin's login and password change count failures with the site's (one limiter for
 # every password form).
@@ -91,15 +94,30 @@ class UserAdmin(DjangoUserAdmin):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
+    def save_model(self, request, obj, form, change):
+        """Save; a change of `is_active` recounts the follows of the members around."""
+        super().save_model(request, obj, form, change)
+        if "is_active" in form.changed_data:
+            follow_counts_refresh(user_ids=follow_neighbour_ids(user_ids=[obj.pk]))
+
+    def delete_model(self, request, obj):
+        """Delete, then recount the follows of the members around."""
+        neighbours = follow_neighbour_ids(user_ids=[obj.pk])
+        super().delete_model(request, obj)
+        follow_counts_refresh(user_ids=neighbours)
+
     def delete_queryset(self, request, queryset):
-        """Bulk deletion spares the users the actor may not manage."""
-        super().delete_queryset(request, manageable_users(request.user, queryset))
+        """Bulk deletion spares the users the actor may not manage; recounts as above."""
+        manageable = manageable_users(request.user, queryset)
+        neighbours = follow_neighbour_ids(user_ids=manageable.values("pk"))
+        super().delete_queryset(request, manageable)
+        follow_counts_refresh(user_ids=neighbours)
 
     @admin.action(description=_("Deactivate the selected users"), permissions=["change"])
     def deactivate(self, request, queryset):
         """Stop the selected users from logging in; their data stays (hidden meanwhile)."""
         manageable = manageable_users(request.user, queryset)
-        count = manageable.filter(is_active=True).update(is_active=False)
+        count = users_active_set(users=manageable, active=False)
         skipped = queryset.count() - manageable.count()
         self.message_user(
             request,

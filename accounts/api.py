@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.authentication import PasswordBasicAuthentication
 from accounts.models import ABOUT_ME_MAX_LENGTH, User
-from accounts.selectors import active_users, users_with_counts
+from accounts.selectors import active_users, visible_users
 from accounts.services import user_create, user_update
 from accounts.tokens import token_issue, token_revoke
 from accounts.validators import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
@@ -133,8 +133,8 @@ class UserUpdateSerializer(serializers.Serializer):
 
 
 def user_response(request, user_id: int, **kwargs) -> Response:
-    """The user with this id, with counts, or a 404."""
-    user = get_object_or_404(users_with_counts(), pk=user_id)
+    """The user with this id, or a 404."""
+    user = get_object_or_404(visible_users(), pk=user_id)
     return Response(UserSerializer(user, context={"request": request}).data, **kwargs)
 
 

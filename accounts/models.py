@@ -44,6 +44,10 @@ class User(AbstractUser):
     # Kept by posts.services (every post write goes through them): counting a prolific
     # author's posts on each profile read grew with their posts (13,000 rows per request).
     post_count = models.PositiveIntegerField(_("posts"), default=0, editable=False)
+    # Kept by social.services, for the same reason: counting a popular member's followers
+    # on each read grew with them. Follows of deactivated members are not counted.
+    follower_count = models.PositiveIntegerField(_("followers"), default=0, editable=False)
+    following_count = models.PositiveIntegerField(_("following"), default=0, editable=False)
 
     objects = UserManager()
 

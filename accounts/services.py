@@ -1,4 +1,5 @@
-"""Writes on user accounts: registration, profile and e-mail changes, activity times."""
+"""Writes on user accounts: registration, profile and e-mail changes, activity times,
+deactivation."""
 
 from datetime import timedelta
 
@@ -17,6 +18,8 @@ from accounts.validators import uniqueness_errors, validate_username
 from core.db import bookkeeping_write
 from core.ratelimit import rate_limit
 from core.text import clean_text
+from social.selectors import follow_neighbour_ids
+from social.services import follow_counts_refresh
 
 
 def _validate_username(username: str) -> None:
@@ -160,3 +163,16 @@ def language_save(*, user: User, language: str) -> None:
     """Remember a member's language choice on their account."""
     bookkeeping_write(lambda: User.objects.filter(pk=user.pk).update(language=language))
     user.language = language
+
+
+@transaction.atomic
+def users_active_set(*, users, active: bool) -> int:
+    """Deactivate (or reactivate) these members; how many changed.
+
+    A deactivated member disappears with all they did, their follows included: the
+    members around them are recounted.
+    """
+    changed = list(users.exclude(is_active=active).values_list("pk", flat=True))
+    User.objects.filter(pk__in=changed).update(is_active=active)
+    follow_counts_refresh(user_ids=follow_neighbour_ids(user_ids=changed))
+    return len(changed)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
-from accounts.selectors import profile_get
+from accounts.selectors import user_get
 from accounts.services import language_save, user_update
 from accounts.tokens import active_tokens, token_revoke
 from core.pagination import keyset_page
@@ -25,7 +25,7 @@ from social.selectors import is_following
 @require_safe
 def profile(request, username: str):
     """A member's public page: who they are and what they wrote."""
-    user = profile_get(username=username)
+    user = user_get(username=username)
     if user.username != username:
         return redirect(user)  # one canonical address per profile
     page = keyset_page(user_posts(user=user), params=request.GET, per_page=settings.POSTS_PER_PAGE)

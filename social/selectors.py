@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.selectors import users_with_counts
+from accounts.selectors import visible_users
 from posts.models import Post
 from posts.selectors import visible_posts
 from social.models import Follow
@@ -42,18 +42,18 @@ def followed_by(*, user) -> QuerySet[Follow]:
 
 
 def follower_users(*, user):
-    """The users who follow `user`, with their counts, most recent follow first."""
+    """The users who follow `user`, most recent follow first."""
     return (
-        users_with_counts()
+        visible_users()
         .filter(following_set__followed=user)
         .order_by("-following_set__created", "-following_set__id")
     )
 
 
 def followed_users(*, user):
-    """The users `user` follows, with their counts, most recent follow first."""
+    """The users `user` follows, most recent follow first."""
     return (
-        users_with_counts()
+        visible_users()
         .filter(follower_set__follower=user)
         .order_by("-follower_set__created", "-follower_set__id")
     )
@@ -75,3 +75,10 @@ def followed_ids_among(*, follower, users) -> set[int]:
             "followed_id", flat=True
         )
     )
+
+
+def follow_neighbour_ids(*, user_ids) -> set[int]:
+    """Everyone who follows or is followed by these members (whose counts they are in)."""
+    followers = Follow.objects.filter(followed__in=user_ids).values_list("follower_id", flat=True)
+    followed = Follow.objects.filter(follower__in=user_ids).values_list("followed_id", flat=True)
+    return set(followers) | set(followed)

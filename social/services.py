@@ -1,7 +1,17 @@
-"""Writes on follows: following and unfollowing, safe against double clicks."""
+"""Writes on follows: following and unfollowing, safe against double clicks.
+
+Each member's follower_count and following_count are stored and kept here: a follow or
+unfollow adds or takes one; bulk changes (seeding, an account deactivated, reactivated or
+deleted, the admin) recount the members around them with `follow_counts_refresh`.
+Follows of deactivated members are not counted.
+"""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core.ratelimit import rate_limit
@@ -19,12 +29,49 @@ def follow_create(*, follower, followed) -> Follow:
     if existing is not None:
         return existing
     rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
-    # get_or_create retries the read when a concurrent request inserted the same pair.
-    follow, _created = Follow.objects.get_or_create(follower=follower, followed=followed)
+    with transaction.atomic():
+        # get_or_create retries the read when a concurrent request inserted the same pair.
+        follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
+        if created:
+            _counts_add(follower=follower, followed=followed, delta=1)
     return follow
 
 
+@transaction.atomic
 def follow_delete(*, follower, followed) -> bool:
     """Make `follower` stop following `followed`; True if they were following."""
     deleted, _details = Follow.objects.filter(follower=follower, followed=followed).delete()
+    if deleted:
+        _counts_add(follower=follower, followed=followed, delta=-1)
     return deleted > 0
+
+
+def _counts_add(*, follower, followed, delta: int) -> None:
+    """Move both members' stored counts by `delta`, each only if the other is counted."""
+    users = get_user_model().objects
+    if followed.is_active:
+        users.filter(pk=follower.pk).update(following_count=F("following_count") + delta)
+    if follower.is_active:
+        users.filter(pk=followed.pk).update(follower_count=F("follower_count") + delta)
+
+
+def follow_counts_refresh(*, user_ids) -> None:
+    """Recount the stored follower and following counts of these members."""
+    user_ids = list(user_ids)
+    for start in range(0, len(user_ids), 1000):  # within every database's parameter limit
+        get_user_model().objects.filter(pk__in=user_ids[start : start + 1000]).update(
+            follower_count=_count(Follow.objects.filter(follower__is_active=True), "followed"),
+            following_count=_count(Follow.objects.filter(followed__is_active=True), "follower"),
+        )
+
+
+def _count(follows, field: str) -> Coalesce:
+    """A correlated COUNT of the `follows` whose `field` is the member being updated."""
+    counted = (
+        follows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

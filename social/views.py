@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.selectors import profile_get, user_get
+from accounts.selectors import user_get
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
@@ -47,7 +47,7 @@ def unfollow(request, username: str):
 @require_safe
 def people(request, username: str, *, direction: str):
     """One page of a member's followers (direction "followers") or followed accounts."""
-    user = profile_get(username=username)
+    user = user_get(username=username)
     if direction == "followers":
         selector, person_field = followers_of, "follower"
         heading = _("Followers of %(username)s") % {"username": user.username}

@@ -4,6 +4,8 @@ and comes back with it if the account is reactivated."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
+from accounts.services import users_active_set
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
@@ -18,8 +20,7 @@ def gone(user):
     FollowFactory(follower=user, followed=gone)
     FollowFactory(follower=gone, followed=user)
     post = PostFactory(author=gone, body="words of the departed")
-    gone.is_active = False
-    gone.save()
+    users_active_set(users=User.objects.filter(pk=gone.pk), active=False)
     gone.post = post
     return gone
 
@@ -51,7 +52,8 @@ def test_they_leave_the_api(api, user, gone):
         assert listing["items"] == []
 
 
-def test_reactivated_they_come_back(member_client, gone):
-    gone.is_active = True
-    gone.save()
+def test_reactivated_they_come_back(member_client, user, gone):
+    users_active_set(users=User.objects.filter(pk=gone.pk), active=True)
     assert "words of the departed" in member_client.get(reverse("home")).content.decode()
+    profile = member_client.get(reverse("profile", args=[user.username])).content.decode()
+    assert "1 follower<" in profile and "1 following<" in profile

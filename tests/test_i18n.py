@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 from posts.tests.factories import PostFactory
 from social.models import Follow
+from social.services import follow_counts_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +197,7 @@ def test_numbers_follow_the_locale(user):
         User(username=f"fan{i}", email=f"fan{i}@example.com") for i in range(1234)
     )
     Follow.objects.bulk_create(Follow(follower=fan, followed=user) for fan in fans)
+    follow_counts_refresh(user_ids=[user.pk])
     url = reverse("profile", args=[user.username])
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
     spanish = html.unescape(Client(HTTP_ACCEPT_LANGUAGE="es").get(url).content.decode())

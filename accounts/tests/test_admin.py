@@ -4,9 +4,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.tests.factories import UserFactory
 from posts.models import Post
 from posts.tests.factories import PostFactory
+from social.models import Follow
+from social.tests.counts import follow_counts_mismatches
+from social.tests.factories import FollowFactory
 
 
 @pytest.mark.django_db
@@ -69,6 +73,44 @@ class TestAdmin:
         before.refresh_from_db()
         after.refresh_from_db()
         assert (before.post_count, after.post_count) == (0, 1)
+
+    def test_follow_counts_follow_deactivation_and_deletion(self, moderator_client, admin_client):
+        member, fan, idol = UserFactory(), UserFactory(), UserFactory()
+        FollowFactory(follower=fan, followed=member)
+        FollowFactory(follower=member, followed=idol)
+        moderator_client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "deactivate", "_selected_action": [member.pk]},
+        )
+        fan.refresh_from_db()
+        idol.refresh_from_db()
+        assert (fan.following_count, idol.follower_count) == (0, 0)
+        assert follow_counts_mismatches() == []
+        response = moderator_client.post(
+            reverse("admin:accounts_user_change", args=[member.pk]),
+            {"username": member.username, "is_active": "on",
+             "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
+        )  # fmt: skip
+        assert response.status_code == 302
+        fan.refresh_from_db()
+        assert fan.following_count == 1
+        admin_client.post(reverse("admin:accounts_user_delete", args=[member.pk]), {"post": "yes"})
+        fan.refresh_from_db()
+        idol.refresh_from_db()
+        assert (fan.following_count, idol.follower_count) == (0, 0)
+        assert follow_counts_mismatches() == []
+
+    def test_deleting_follows_recounts_both_members(self, moderator_client):
+        follows = [FollowFactory() for _ in range(2)]
+        moderator_client.post(
+            reverse("admin:social_follow_changelist"),
+            {"action": "delete_selected", "_selected_action": [follows[0].pk], "post": "yes"},
+        )
+        moderator_client.post(reverse("admin:social_follow_delete", args=[follows[1].pk]),
+                              {"post": "yes"})  # fmt: skip
+        assert not Follow.objects.exists()
+        assert follow_counts_mismatches() == []
+        assert set(User.objects.values_list("follower_count", "following_count")) == {(0, 0)}
 
     def test_moderators_deactivate_users_but_cannot_grant_powers(self, moderator_client):
         target = UserFactory()

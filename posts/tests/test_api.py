@@ -123,9 +123,7 @@ class TestPostingLimits:
         assert "body" in response.json()["fields"]
 
 
-def test_the_api_call_limit_is_per_member_not_per_token(
-    api, api_client, get_token, user, settings
-):
+def test_the_api_call_limit_is_per_member_not_per_token(api, api_client, get_token, user, settings):
     settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {
         "DEFAULT_THROTTLE_RATES": settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
         | {"token": "3/minute"}

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from accounts.selectors import profile_get
+from accounts.selectors import user_get
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
 from social.models import Follow
@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 class TestServices:
     def test_follow_and_unfollow_change_the_counts(self, user, other_user):
         follow_create(follower=user, followed=other_user)
-        assert profile_get(username=user.username).following_count == 1
-        assert profile_get(username=other_user.username).follower_count == 1
+        assert user_get(username=user.username).following_count == 1
+        assert user_get(username=other_user.username).follower_count == 1
         assert follow_delete(follower=user, followed=other_user) is True
-        assert profile_get(username=user.username).following_count == 0
-        assert profile_get(username=other_user.username).follower_count == 0
+        assert user_get(username=user.username).following_count == 0
+        assert user_get(username=other_user.username).follower_count == 0
 
     def test_following_twice_keeps_one_follow(self, user, other_user):
         first = follow_create(follower=user, followed=other_user)

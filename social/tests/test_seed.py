@@ -8,6 +8,7 @@ from django.db.models import Count, F
 from accounts.models import User
 from posts.models import Post
 from social.models import Follow
+from social.tests.counts import follow_counts_mismatches
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def test_seed_creates_what_was_asked_within_the_rules():
     counted = User.objects.annotate(n=Count("posts")).values_list("post_count", "n")
     assert all(stored == actual for stored, actual in counted)
     assert Follow.objects.count() == 20 * 5
+    assert follow_counts_mismatches() == []
     assert all(1 <= len(body) <= 140 for body in Post.objects.values_list("body", flat=True))
     assert not Follow.objects.filter(follower=F("followed")).exists()
     # Demo users can log in with the documented password, by username or e-mail.
@@ -48,6 +50,7 @@ def test_seed_adds_to_an_existing_site_without_clashes():
     call_command("seed", users=5, posts=10, follows=2, verbosity=0)
     assert User.objects.count() == 10
     assert Post.objects.count() == 20
+    assert follow_counts_mismatches() == []
 
 
 def test_posts_without_users_is_a_clear_error():

@@ -13,6 +13,7 @@ from accounts.models import User
 from posts.models import Post
 from posts.services import posts_bulk_create
 from social.models import Follow
+from social.services import follow_counts_refresh
 
 FIRST_NAMES = (
     "ana bruno carla diego elena fabio gloria hugo ines jorge karla luis marta nico olga pablo "
@@ -167,4 +168,7 @@ class Command(BaseCommand):
                 targets = [pk for pk in candidates if pk != user.pk][:per_user]
             follows += [Follow(follower_id=user.pk, followed_id=pk) for pk in sorted(targets)]
         Follow.objects.bulk_create(follows, batch_size=5000, ignore_conflicts=True)
+        follow_counts_refresh(
+            user_ids={pk for f in follows for pk in (f.follower_id, f.followed_id)}
+        )
         return len(follows)
