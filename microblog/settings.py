@@ -151,8 +151,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: shared cache and channel layer when REDIS_URL is set. Without it the
-# cache is still shared by every process (rate limits mean what they say): a file cache
-# on SQLite (one machine), the database on PostgreSQL (every machine). All fail soft.
+# cache is still shared by every process (rate limits mean what they say): diskcache's
+# SQLite files on SQLite (one machine), the database on PostgreSQL (every machine). All
+# fail soft.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -171,7 +172,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "core.cache.FailSoftFileBasedCache", "LOCATION": VAR_DIR / "cache"}
+        "default": {"BACKEND": "core.cache.FailSoftDiskCache", "LOCATION": VAR_DIR / "cache"}
         if SQLITE
         else {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "microblog_cache"}
     }

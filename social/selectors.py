@@ -60,8 +60,8 @@ def followed_users(*, user):
 
 
 def is_following(*, follower, followed) -> bool:
-    """Whether `follower` follows `followed` (False for anonymous visitors)."""
-    if not follower.is_authenticated:
+    """Whether `follower` follows `followed` (False for anonymous visitors and oneself)."""
+    if not follower.is_authenticated or follower.pk == followed.pk:
         return False
     return Follow.objects.filter(follower=follower, followed=followed).exists()
 

@@ -16,8 +16,9 @@ PAGES = [
     ("home", lambda u: reverse("home"), True, 2 + 2),  # the followed authors, then posts
     ("explore", lambda u: reverse("explore"), False, 1),
     ("explore, member", lambda u: reverse("explore"), True, 2 + 1),
-    # profile with counts, "do I follow them?", posts
-    ("profile", lambda u: reverse("profile", args=[u.username]), True, 2 + 3),
+    # the profile (its counts are stored), posts; "do I follow them?" on someone else's
+    ("own profile", lambda u: reverse("profile", args=[u.username]), True, 2 + 2),
+    ("profile", lambda u: reverse("profile", args=[u.follower_set.first().follower]), True, 2 + 3),
     # profile with counts, follows with users, "which of them do I follow?"
     ("followers", lambda u: reverse("followers", args=[u.username]), True, 2 + 3),
     ("following", lambda u: reverse("following", args=[u.username]), True, 2 + 3),
@@ -79,3 +80,14 @@ def test_collection_query_counts_do_not_depend_on_per_page(
             assert api.call("get", cursor_page).status_code == 200
         assert len(queries) == expected - 1  # no COUNT by cursor
         assert not any(re.search(r"COUNT\(\*\)", q["sql"]) for q in queries.captured_queries)
+
+
+def test_one_user_costs_the_token_query_and_at_most_one_more(api_client, get_token, busy_user):
+    api = api_client(get_token(busy_user.username))
+    other = busy_user.follower_set.first().follower
+    api.call("get", f"/api/users/{busy_user.pk}")  # the token's first use is recorded once
+    for user, expected in ((busy_user, 1), (other, 2)):  # oneself comes with the token
+        with CaptureQueriesContext(connection) as queries:
+            response = api.call("get", f"/api/users/{user.pk}")
+        assert response.json()["follower_count"] == user.follower_count > 0
+        assert len(queries) == expected

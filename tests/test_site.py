@@ -96,7 +96,7 @@ class TestSettings:
         assert "'pool': {'min_size': 1, 'max_size': 6" in database
 
     def test_the_cache_is_shared_by_every_process_without_redis(self, setting_with):
-        assert "FailSoftFileBasedCache" in setting_with("CACHES")
+        assert "FailSoftDiskCache" in setting_with("CACHES")
         assert "FailSoftDatabaseCache" in setting_with("CACHES", DATABASE_URL="postgres://u@h/db")
         assert "FailSoftRedisCache" in setting_with("CACHES", REDIS_URL="redis://h:6379/0")
 
