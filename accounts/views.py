@@ -25,7 +25,10 @@ from social.selectors import is_following
 @require_safe
 def profile(request, username: str):
     """A member's public page: who they are and what they wrote."""
-    user = user_get(username=username)
+    if request.user.is_authenticated and request.user.username == username:
+        user = request.user  # one's own profile: read already, with its counts
+    else:
+        user = user_get(username=username)
     if user.username != username:
         return redirect(user)  # one canonical address per profile
     page = keyset_page(user_posts(user=user), params=request.GET, per_page=settings.POSTS_PER_PAGE)

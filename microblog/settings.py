@@ -358,6 +358,9 @@ SPECTACULAR_SETTINGS = {
 # Behind a proxy that terminates HTTPS: trust its X-Forwarded-Proto, and send HSTS.
 BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# Sessions are read from the shared cache, written through to the database: a member's
+# page saves the session query (the database still holds them if the cache is lost).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_FAILURE_VIEW = "microblog.views.csrf_failure"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)

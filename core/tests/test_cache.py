@@ -58,7 +58,7 @@ class RedisServer:
 def redis(settings):
     server = RedisServer()
     server.start()
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{server.port}/0",
