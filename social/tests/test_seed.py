@@ -69,3 +69,13 @@ def test_the_skewed_shape_has_prolific_popular_authors():
     assert followers[0] > 150 > 10 >= followers[len(followers) // 2]
     prolific = User.objects.annotate(n=Count("posts")).order_by("-n").first()
     assert prolific.follower_set.count() > 100
+
+
+def test_recount_repairs_counts_changed_outside_the_site(capsys):
+    call_command("seed", users=10, posts=50, follows=3, verbosity=0)
+    User.objects.update(post_count=999, follower_count=7, following_count=0)
+    call_command("recount")
+    assert "Recounted 10 members." in capsys.readouterr().out
+    counted = User.objects.annotate(n=Count("posts")).values_list("post_count", "n")
+    assert all(stored == actual for stored, actual in counted)
+    assert follow_counts_mismatches() == []
