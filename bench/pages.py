@@ -101,12 +101,15 @@ def prepare(env: dict) -> tuple[dict, dict]:
     facts = json.loads(manage(env, "shell", "--no-imports", "-c", PREPARE))
     print(f"typical member's timeline: {facts['typical_timeline']:,} posts; "
           f"worst member's: {facts['worst_timeline']:,}")  # fmt: skip
-    member = {"Cookie": f"sessionid={facts['typical']}"}
+    # A browser holds the CSRF cookie from its first page on; without it every page would
+    # mint a new CSRF secret, which a member's browsing does once.
+    csrf = "csrftoken=" + "b" * 32
+    member = {"Cookie": f"sessionid={facts['typical']}; {csrf}"}
     api = {"Authorization": f"Bearer {facts['token']}"}
     urls = {
         "floor": ("/", {}),
         "home": ("/", member),
-        "home_worst": ("/", {"Cookie": f"sessionid={facts['worst']}"}),
+        "home_worst": ("/", {"Cookie": f"sessionid={facts['worst']}; {csrf}"}),
         "explore": ("/explore/", member),
         "profile": (f"/user/{facts['member']}/", member),
         "profile_prolific": (f"/user/{facts['prolific']}/", member),

@@ -1,9 +1,10 @@
-"""The settings page where members see and revoke their API tokens."""
+"""API tokens: the settings page where members see and revoke them, and when they work."""
 
 import pytest
 from django.urls import reverse
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
+from accounts.services import users_active_set
 from accounts.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +46,11 @@ def test_api_docs_work_offline(client):
     assert "swagger-ui" in page and "cdn" not in page.lower()
     schema = client.get("/api/schema?format=json").json()
     assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_a_token_stops_working_with_its_deactivated_owner(api, user):
+    assert api.call("get", f"/api/users/{user.pk}").status_code == 200
+    users_active_set(users=User.objects.filter(pk=user.pk), active=False)
+    assert api.call("get", f"/api/users/{user.pk}").status_code == 401
+    users_active_set(users=User.objects.filter(pk=user.pk), active=True)
+    assert api.call("get", f"/api/users/{user.pk}").status_code == 200
