@@ -48,8 +48,11 @@ def _token_with_user(*, key_hash: str, now) -> ApiToken | None:
     token = next(iter(ApiToken.objects.raw(_token_sql(), [key_hash, expiry])), None)
     if token is None:
         return None
-    token.user = next(iter(User.objects.raw(_user_sql(), [token.user_id, True])), None)
-    return token if token.user is not None else None
+    user = next(iter(User.objects.raw(_user_sql(), [token.user_id, True])), None)
+    if user is None:
+        return None
+    token.user = user
+    return token
 
 
 @cache
