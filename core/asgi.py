@@ -1,7 +1,10 @@
 """ASGI pieces with no domain: the bridge to Django's WSGI handler, and connection spreading."""
 
 import asyncio
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from itertools import count
 from tempfile import SpooledTemporaryFile
 
@@ -21,8 +24,8 @@ class WSGIBridge:
     of a request and its response (five crossings for a small page), which cost a third of
     the floor's throughput in `make bench`. Here the body is read first (only a declared
     length up to `max_body`, as Django reads no more), the request runs
-    in a thread, and the finished response comes back in one piece. The WSGI environ is
-    a2wsgi's.
+    in a thread, and the finished response comes back in one piece (a large one chunk by
+    chunk). A request whose client left mid-body is dropped. The WSGI environ is a2wsgi's.
     """
 
     def __init__(self, app, *, threads: int, max_body: int):
@@ -32,32 +35,40 @@ class WSGIBridge:
 
     async def __call__(self, scope, receive, send):
         with SpooledTemporaryFile(max_size=IN_MEMORY_BODY_BYTES) as body:
-            await self.read_body(scope, receive, body)
+            if not await self.read_body(scope, receive, body):
+                return  # the client left mid-body: half a form must not be acted on
             body.seek(0)
             environ = build_environ(scope, body)
             loop = asyncio.get_running_loop()
-            messages = await loop.run_in_executor(self.executor, self.respond, environ, loop, send)
-        for message in messages:
+            reply = await loop.run_in_executor(self.executor, self.respond, environ)
+        if isinstance(reply, Stream):
+            await self.stream(reply, loop, send)
+            return
+        for message in reply:
             await send(message)
 
-    async def read_body(self, scope, receive, body) -> None:
+    async def read_body(self, scope, receive, body) -> bool:
         """Write the request body into `body` if its declared length is within `max_body`.
 
-        Bodies past IN_MEMORY_BODY_BYTES go to a temporary file: many slow uploads at once
-        cannot fill the memory.
+        False if the client went away before sending all it declared. Bodies past
+        IN_MEMORY_BODY_BYTES go to a temporary file: many slow uploads at once cannot fill
+        the memory.
         """
         declared = dict(scope["headers"]).get(b"content-length", b"")
         length = int(declared) if declared.isdigit() else 0
         if not 0 < length <= self.max_body:
-            return
+            return True
         while (left := length - body.tell()) > 0:
             message = await receive()
+            if message["type"] != "http.request":
+                return False
             body.write(message.get("body", b"")[:left])
-            if message["type"] != "http.request" or not message.get("more_body"):
+            if not message.get("more_body"):
                 break
+        return body.tell() >= length
 
-    def respond(self, environ, loop, send) -> list[dict]:
-        """Run the application (in a worker thread); the messages left to send."""
+    def respond(self, environ) -> "list[dict] | Stream":
+        """Run the application (in a worker thread): the messages to send, or a Stream."""
         start = {}
 
         def start_response(status, headers, exc_info=None):
@@ -68,6 +79,7 @@ class WSGIBridge:
             )
 
         result = self.app(environ, start_response)
+        streaming = False
         try:
             chunks, size = [], 0
             iterator = iter(result)
@@ -75,25 +87,39 @@ class WSGIBridge:
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > STREAM_AFTER_BYTES:
-                    self.stream(loop, send, start, chunks, iterator)
-                    return []
+                    streaming = True
+                    return Stream(start, b"".join(chunks), iterator, result)
             return [start, {"type": "http.response.body", "body": b"".join(chunks)}]
         finally:
-            if hasattr(result, "close"):
+            if not streaming and hasattr(result, "close"):
                 result.close()
 
-    @staticmethod
-    def stream(loop, send, start, chunks, iterator) -> None:
-        """Send a large response from the worker thread as it is produced."""
+    async def stream(self, reply: "Stream", loop, send) -> None:
+        """Send a large response chunk by chunk, reading each in a worker thread.
 
-        def send_now(message):
-            asyncio.run_coroutine_threadsafe(send(message), loop).result()
+        No thread waits on the client: one that stops reading holds its connection and
+        the open file, never one of the threads that serve everybody.
+        """
+        try:
+            await send(reply.start)
+            await send({"type": "http.response.body", "body": reply.head, "more_body": True})
+            read = partial(loop.run_in_executor, self.executor, next, reply.rest, None)
+            while (chunk := await read()) is not None:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            if hasattr(reply.result, "close"):
+                await loop.run_in_executor(self.executor, reply.result.close)
 
-        send_now(start)
-        send_now({"type": "http.response.body", "body": b"".join(chunks), "more_body": True})
-        for chunk in iterator:
-            send_now({"type": "http.response.body", "body": chunk, "more_body": True})
-        send_now({"type": "http.response.body", "body": b""})
+
+@dataclass
+class Stream:
+    """A large response under way: its start message, what is read, the rest to read."""
+
+    start: dict
+    head: bytes
+    rest: Iterator[bytes]
+    result: Iterable[bytes]
 
 
 class SpreadConnections:

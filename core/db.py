@@ -1,9 +1,10 @@
-"""Database helpers: writes that must never fail a request, and a busy database."""
+"""Database helpers: writes that must never fail a request, a busy database, row locks."""
 
 import logging
 from collections.abc import Callable
 
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +46,15 @@ def is_database_busy(error: Exception) -> bool:
         return False
     text = str(error).lower()
     return "database is locked" in text or "lock timeout" in text or "could not obtain lock" in text
+
+
+def locked(queryset: QuerySet) -> QuerySet:
+    """`queryset`, once its rows are locked (in id order) until the transaction ends.
+
+    Under PostgreSQL's READ COMMITTED, an UPDATE that counts rows of other tables takes its
+    snapshot before it waits for the rows it updates: locking them first, in a statement of
+    its own, makes the count see what the writers it waited for committed. (SQLite runs one
+    writer at a time.)
+    """
+    list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return queryset

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import locked
 from core.ratelimit import rate_limit
 from posts.models import Post
 from posts.validators import normalize_post_body
@@ -72,9 +73,10 @@ def post_counts_refresh(*, author_ids) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    get_user_model().objects.filter(pk__in=author_ids).update(
-        post_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-    )
+    with transaction.atomic():
+        locked(get_user_model().objects.filter(pk__in=author_ids)).update(
+            post_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        )
 
 
 def can_delete_any_post(user) -> bool:

@@ -14,6 +14,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.db import locked
 from core.ratelimit import rate_limit
 from social.models import Follow
 
@@ -47,22 +48,30 @@ def follow_delete(*, follower, followed) -> bool:
 
 
 def _counts_add(*, follower, followed, delta: int) -> None:
-    """Move both members' stored counts by `delta`, each only if the other is counted."""
+    """Move both members' stored counts by `delta`, each only if the other is counted.
+
+    Rows are updated in id order, as follow_counts_refresh locks them: no deadlock.
+    """
     users = get_user_model().objects
+    changes = {}
     if followed.is_active:
-        users.filter(pk=follower.pk).update(following_count=F("following_count") + delta)
+        changes[follower.pk] = {"following_count": F("following_count") + delta}
     if follower.is_active:
-        users.filter(pk=followed.pk).update(follower_count=F("follower_count") + delta)
+        changes[followed.pk] = {"follower_count": F("follower_count") + delta}
+    for pk in sorted(changes):
+        users.filter(pk=pk).update(**changes[pk])
 
 
 def follow_counts_refresh(*, user_ids) -> None:
     """Recount the stored follower and following counts of these members."""
-    user_ids = list(user_ids)
+    user_ids = sorted(user_ids)
     for start in range(0, len(user_ids), 1000):  # within every database's parameter limit
-        get_user_model().objects.filter(pk__in=user_ids[start : start + 1000]).update(
-            follower_count=_count(Follow.objects.filter(follower__is_active=True), "followed"),
-            following_count=_count(Follow.objects.filter(followed__is_active=True), "follower"),
-        )
+        with transaction.atomic():
+            batch = get_user_model().objects.filter(pk__in=user_ids[start : start + 1000])
+            locked(batch).update(
+                follower_count=_count(Follow.objects.filter(follower__is_active=True), "followed"),
+                following_count=_count(Follow.objects.filter(followed__is_active=True), "follower"),
+            )
 
 
 def _count(follows, field: str) -> Coalesce:

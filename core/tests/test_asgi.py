@@ -1,5 +1,7 @@
 """The WSGI bridge and connection spreading, with a plain WSGI application."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync
 
@@ -133,3 +135,68 @@ def test_a_body_past_the_memory_threshold_arrives_whole_through_a_file():
     assert len(body) > IN_MEMORY_BODY_BYTES
     assert wsgi.seen["body"] == body
     assert sent[-1]["body"] == b"echo:" + body
+
+
+def test_a_body_cut_short_by_a_disconnect_never_reaches_the_application():
+    wsgi = Application()
+    bridge = WSGIBridge(wsgi, threads=1, max_body=100)
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/", "raw_path": b"/", "query_string": b"",
+        "headers": [(b"host", b"localhost"), (b"content-length", b"40")],
+        "client": ("127.0.0.1", 5000), "server": ("localhost", 80),
+    }  # fmt: skip
+    messages = [
+        {"type": "http.request", "body": b"body=Transfer+100+to+Alice", "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+
+    async def receive():
+        return messages.pop(0)
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async_to_sync(bridge)(scope, receive, send)
+    assert wsgi.seen == {} and sent == []
+
+
+def test_a_client_that_stops_reading_holds_no_thread():
+    wsgi = Application(body_size=4 * STREAM_AFTER_BYTES)
+    bridge = WSGIBridge(wsgi, threads=1, max_body=100)
+
+    async def scenario():
+        stalled = asyncio.Event()
+
+        async def send_to_a_stalled_reader(message):
+            if message.get("more_body"):
+                stalled.set()
+                await asyncio.Event().wait()  # the client never reads
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "GET", "scheme": "http", "path": "/big", "raw_path": b"/big",
+            "query_string": b"", "headers": [(b"host", b"localhost")],
+            "client": ("127.0.0.1", 5000), "server": ("localhost", 80),
+        }  # fmt: skip
+        big = asyncio.create_task(bridge(scope, receive, send_to_a_stalled_reader))
+        await asyncio.wait_for(stalled.wait(), 5)
+        # The bridge's only thread must still serve others while the first client stalls.
+        other = Application()
+        bridge.app = other
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        await asyncio.wait_for(bridge({**scope, "path": "/small"}, receive, send), 5)
+        big.cancel()
+        return sent
+
+    sent = asyncio.run(scenario())
+    assert sent[0]["status"] == 201

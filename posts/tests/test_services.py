@@ -1,16 +1,18 @@
 """post_create and post_delete: the one write path for posts."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from accounts.tests.factories import UserFactory
 from core.ratelimit import RateLimited
 from posts.models import Post
-from posts.services import post_create, post_delete, posts_bulk_create
+from posts.services import post_counts_refresh, post_create, post_delete, posts_bulk_create
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +134,31 @@ def test_the_stored_post_count_follows_every_write(user, other_user):
     posts_bulk_create(posts=[Post(author=other_user, body=f"bulk {n}") for n in range(3)])
     other_user.refresh_from_db()
     assert other_user.post_count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a database that takes two writers at once (PostgreSQL)",
+)
+def test_a_recount_waits_for_a_post_being_written():
+    """A moderator's recount while the author posts: the recount must count that post."""
+    author = UserFactory()
+    posting = threading.Event()
+
+    def post_slowly():
+        try:
+            with transaction.atomic():
+                post_create(author=author, body="in flight")
+                posting.set()
+                time.sleep(1)  # the recount starts meanwhile and must wait for this commit
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=post_slowly)
+    writer.start()
+    assert posting.wait(10)
+    post_counts_refresh(author_ids={author.pk})
+    writer.join()
+    author.refresh_from_db()
+    assert author.post_count == 1
