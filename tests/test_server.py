@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 ROOT = Path(settings.BASE_DIR)
@@ -96,11 +97,17 @@ def test_keep_alive_connections_are_closed_now_and_then(server):
     assert closed_after is not None
 
 
-def test_client_disconnects_and_404s_leave_the_log_clean(server):
+def test_disconnects_404s_and_unknown_websockets_leave_the_log_clean(server):
     port, log = server
     for _ in range(30):
         with socket.create_connection(("127.0.0.1", port)) as client:
             client.sendall(b"GET /api/explore HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port)) as client:  # leaves mid-body
+        client.sendall(b"POST /api/posts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       b"Content-Length: 100\r\n\r\n{\"body\": ")  # fmt: skip
+    with pytest.raises(InvalidStatus) as refused:
+        connect(f"ws://127.0.0.1:{port}/elsewhere", origin=f"http://127.0.0.1:{port}")
+    assert refused.value.response.status_code == 403
     assert request(port, "GET", "/api/no-such-thing")[0] == 404
     assert request(port, "GET", "/")[0] == 302
     time.sleep(0.5)
