@@ -37,16 +37,21 @@ class Application:
         return Body()
 
 
-def call(app, *, body: bytes = b"", declared: int | None = None, path: str = "/café"):
-    """Send one HTTP request through `app`; the messages it sent and the bytes it read."""
+def http_scope(*, path: str = "/", declared: int | None = None, query: bytes = b"") -> dict:
+    """The ASGI scope of a POST to `path`, with a Content-Length if `declared`."""
     headers = [(b"host", b"localhost")]
     if declared is not None:
         headers.append((b"content-length", str(declared).encode()))
-    scope = {
+    return {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"a=1",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
         "headers": headers, "client": ("127.0.0.1", 5000), "server": ("localhost", 80),
     }  # fmt: skip
+
+
+def call(app, *, body: bytes = b"", declared: int | None = None, path: str = "/café"):
+    """Send one HTTP request through `app`; the messages it sent and the bytes it read."""
+    scope = http_scope(path=path, declared=declared, query=b"a=1")
     pieces = [body[i : i + 10] for i in range(0, len(body), 10)] or [b""]
     read = []
 
@@ -140,12 +145,7 @@ def test_a_body_past_the_memory_threshold_arrives_whole_through_a_file():
 def test_a_body_cut_short_by_a_disconnect_never_reaches_the_application():
     wsgi = Application()
     bridge = WSGIBridge(wsgi, threads=1, max_body=100)
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/", "raw_path": b"/", "query_string": b"",
-        "headers": [(b"host", b"localhost"), (b"content-length", b"40")],
-        "client": ("127.0.0.1", 5000), "server": ("localhost", 80),
-    }  # fmt: skip
+    scope = http_scope(declared=40)
     messages = [
         {"type": "http.request", "body": b"body=Transfer+100+to+Alice", "more_body": True},
         {"type": "http.disconnect"},
@@ -178,13 +178,9 @@ def test_a_client_that_stops_reading_holds_no_thread():
         async def receive():
             return {"type": "http.request", "body": b"", "more_body": False}
 
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-            "method": "GET", "scheme": "http", "path": "/big", "raw_path": b"/big",
-            "query_string": b"", "headers": [(b"host", b"localhost")],
-            "client": ("127.0.0.1", 5000), "server": ("localhost", 80),
-        }  # fmt: skip
-        big = asyncio.create_task(bridge(scope, receive, send_to_a_stalled_reader))
+        big = asyncio.create_task(
+            bridge(http_scope(path="/big"), receive, send_to_a_stalled_reader)
+        )
         await asyncio.wait_for(stalled.wait(), 5)
         # The bridge's only thread must still serve others while the first client stalls.
         other = Application()
@@ -194,7 +190,7 @@ def test_a_client_that_stops_reading_holds_no_thread():
         async def send(message):
             sent.append(message)
 
-        await asyncio.wait_for(bridge({**scope, "path": "/small"}, receive, send), 5)
+        await asyncio.wait_for(bridge(http_scope(path="/small"), receive, send), 5)
         big.cancel()
         return sent
 
