@@ -140,8 +140,8 @@ if SQLITE:
     # (core.asgi.WSGIBridge), so their number is bounded.
     DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
-    # Under ASGI, persistent connections are not safe (Django's docs): psycopg's pool
-    # instead. Budget: web processes x DATABASE_POOL_SIZE + workers < max_connections.
+    # psycopg's pool, shared by the server's request threads and the WebSocket consumers'.
+    # Budget: web processes x DATABASE_POOL_SIZE + workers < max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
