@@ -122,6 +122,10 @@ TEMPLATES = [
     },
 ]
 
+# Threads per web process that run requests (microblog.asgi): a few, so that one slow query
+# does not hold up the other connections the process serves.
+WEB_THREADS = env.int("WEB_THREADS", default=4)
+
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://...).
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
@@ -140,12 +144,13 @@ if SQLITE:
     # (core.asgi.WSGIBridge), so their number is bounded.
     DATABASES["default"]["CONN_MAX_AGE"] = None
 else:
-    # psycopg's pool, shared by the server's request threads and the WebSocket consumers'.
-    # Budget: web processes x DATABASE_POOL_SIZE + workers < max_connections.
+    # psycopg's pool, shared by the server's request threads and the WebSocket consumers'
+    # (room for each, so none waits for another's). Budget: web processes x
+    # DATABASE_POOL_SIZE + workers < max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
-        "max_size": env.int("DATABASE_POOL_SIZE", default=4),
+        "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 10,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -273,9 +278,6 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
-# Threads per web process that run requests (microblog.asgi): a few, so that one slow query
-# does not hold up the other connections the process serves.
-WEB_THREADS = env.int("WEB_THREADS", default=4)
 # One response in this many closes its connection, so that clients spread over the web
 # processes (core.asgi.SpreadConnections).
 WEB_CONNECTION_REQUESTS = env.int("WEB_CONNECTION_REQUESTS", default=20)
