@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from core.ratelimit import forget_local_counts
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
 
@@ -35,6 +36,7 @@ def _test_settings(settings, tmp_path):
     """Keep tests fast and hermetic (rate limits and fragments start afresh in every test)."""
     for alias in ("default", "fragments"):
         caches[alias].clear()
+    forget_local_counts()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

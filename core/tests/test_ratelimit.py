@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from core.ratelimit import RateLimited, parse_rate, rate_limit
 
@@ -57,3 +58,19 @@ def test_windows_are_counted_separately_per_key():
     rate_limit(scope="s", key="b", rate="1/minute")
     with pytest.raises(RateLimited):
         rate_limit(scope="s", key="a", rate="1/minute")
+
+
+def test_a_large_limit_is_exact_in_one_process_and_shared_in_batches(monkeypatch):
+    writes = []
+    original = cache.incr
+
+    def counted_incr(key, delta=1, version=None):
+        writes.append(delta)
+        return original(key, delta, version)
+
+    monkeypatch.setattr(cache, "incr", counted_incr)
+    for _ in range(1000):
+        rate_limit(scope="batched", key=1, rate="1000/minute")
+    with pytest.raises(RateLimited):
+        rate_limit(scope="batched", key=1, rate="1000/minute")
+    assert len(writes) <= 101 and sum(writes) >= 1000  # batches of 10, not 1,001 writes
