@@ -72,6 +72,7 @@ def rate_limit(*, scope: str, key, rate: str) -> None:
 MAX_BATCH = 20
 _pending: dict[str, list] = {}  # cache key -> [calls not yet shared, shared count, expires]
 _pending_lock = threading.Lock()
+_next_forget = 0.0
 
 
 def _batched_count(cache_key: str, window: Window, *, expires: int) -> int:
@@ -100,8 +101,16 @@ def forget_local_counts() -> None:
 
 
 def _forget_ended_windows() -> None:
-    """Drop the local counts of windows that have ended (called with the lock held)."""
+    """Drop the local counts of windows that have ended, every few seconds at most.
+
+    Called with the lock held, when a window starts: a scan per new window would grow
+    with the number of members calling the API.
+    """
+    global _next_forget
     now = time.time()
+    if now < _next_forget:
+        return
+    _next_forget = now + 10
     for cache_key in [k for k, entry in _pending.items() if entry[2] <= now]:
         del _pending[cache_key]
 
