@@ -50,7 +50,10 @@ class AnonymousThrottle(WindowThrottle):
 
     def key(self, request, view) -> str | None:
         """The client's address, for calls without a signed-in user."""
-        return None if request.user.is_authenticated else self.get_ident(request)
+        if request.user.is_authenticated:
+            return None
+        # A server that reports no address (a Unix socket) still counts, as one client.
+        return self.get_ident(request) or "unknown"
 
 
 class ScopedThrottle(WindowThrottle):

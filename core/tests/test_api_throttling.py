@@ -37,9 +37,9 @@ def test_anonymous_calls_are_counted_per_address(api_client, api_rates):
     api_rates(anon="2/minute")
     calls = [
         api_client().call("post", "/api/users", {}, REMOTE_ADDR=address).status_code
-        for address in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2")
+        for address in ("10.0.0.1", "10.0.0.1", "10.0.0.1", "10.0.0.2", None, None, None)
     ]
-    assert calls == [400, 400, 429, 400]
+    assert calls == [400, 400, 429, 400, 400, 400, 429]
 
 
 def test_the_count_survives_a_busy_minute_at_a_constant_size(api, api_rates):
