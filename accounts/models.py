@@ -22,6 +22,14 @@ def avatar_upload_to(user: "User", filename: str) -> str:
     return f"avatars/{user.pk}/{secrets.token_hex(8)}.webp"
 
 
+class MessagesFrom(models.TextChoices):
+    """Who may send a member private messages (someone they wrote to first always may)."""
+
+    EVERYONE = "everyone", _("Everyone")
+    FOLLOWING = "following", _("People I follow")
+    NOBODY = "nobody", _("Nobody")
+
+
 class User(AbstractUser):
     """A member of the site. Usernames are unique whatever their letter case."""
 
@@ -48,6 +56,19 @@ class User(AbstractUser):
     # on each read grew with them. Follows of deactivated members are not counted.
     follower_count = models.PositiveIntegerField(_("followers"), default=0, editable=False)
     following_count = models.PositiveIntegerField(_("following"), default=0, editable=False)
+    # Private messages (the messaging app): who may write, and whether unread ones are
+    # e-mailed. On the user, since sending reads the recipient anyway.
+    messages_from = models.CharField(
+        _("who may send me messages"),
+        max_length=10,
+        choices=MessagesFrom,
+        default=MessagesFrom.EVERYONE,
+    )
+    message_emails = models.BooleanField(
+        _("e-mail me about unread messages"),
+        default=True,
+        help_text=_("One e-mail at most every so often, only when you have been away."),
+    )
 
     objects = UserManager()
 

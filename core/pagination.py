@@ -1,8 +1,9 @@
 """Keyset ("cursor") pagination for lists that grow without bound.
 
 Pages are found by the position of an edge item, never by OFFSET or COUNT, so the
-thousandth page costs what the first does. The queryset must be ordered by
-(-created, -id); cursors are opaque strings in the `before` and `after` parameters.
+thousandth page costs what the first does. Items are ordered newest first by a time field
+(`created` unless told otherwise) and their id; cursors are opaque strings in the `before`
+and `after` parameters.
 """
 
 from dataclasses import dataclass
@@ -29,9 +30,9 @@ class KeysetPage:
         return bool(self.newer or self.older)
 
 
-def cursor_for(item) -> str:
+def cursor_for(item, field: str = "created") -> str:
     """Encode an item's position as `<microseconds since epoch>-<id>`."""
-    return f"{(item.created - EPOCH) // ONE_MICROSECOND}-{item.pk}"
+    return f"{(getattr(item, field) - EPOCH) // ONE_MICROSECOND}-{item.pk}"
 
 
 def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
@@ -44,32 +45,34 @@ def parse_cursor(value: str | None) -> tuple[datetime, int] | None:
     return position if 0 < position[1] <= MAX_ID else None
 
 
-def keyset_page(queryset: QuerySet, *, params, per_page: int) -> KeysetPage:
-    """Return the page of `queryset` that the request parameters point at, in one query."""
+def keyset_page(queryset: QuerySet, *, params, per_page: int, field: str = "created") -> KeysetPage:
+    """Return the page of `queryset` (by its time `field`) that `params` point at, in one query."""
     after = parse_cursor(params.get("after"))
     before = parse_cursor(params.get("before")) if after is None else None
     if after is not None:
         created, pk = after
         rows = list(
-            queryset.filter(created__gte=created)
-            .exclude(created=created, pk__lte=pk)
-            .order_by("created", "id")[: per_page + 1]
+            queryset.filter(**{f"{field}__gte": created})
+            .exclude(**{field: created, "pk__lte": pk})
+            .order_by(field, "id")[: per_page + 1]
         )
         has_newer = len(rows) > per_page
         items = rows[:per_page][::-1]
         return KeysetPage(
             items=items,
-            newer=cursor_for(items[0]) if has_newer else None,
-            older=cursor_for(items[-1]) if items else None,
+            newer=cursor_for(items[0], field) if has_newer else None,
+            older=cursor_for(items[-1], field) if items else None,
         )
     if before is not None:
         created, pk = before
         # A range on `created` (not an OR) keeps the (created, id) indexes usable.
-        queryset = queryset.filter(created__lte=created).exclude(created=created, pk__gte=pk)
-    rows = list(queryset.order_by("-created", "-id")[: per_page + 1])
+        queryset = queryset.filter(**{f"{field}__lte": created}).exclude(
+            **{field: created, "pk__gte": pk}
+        )
+    rows = list(queryset.order_by(f"-{field}", "-id")[: per_page + 1])
     items = rows[:per_page]
     return KeysetPage(
         items=items,
-        newer=cursor_for(items[0]) if before is not None and items else None,
-        older=cursor_for(items[-1]) if len(rows) > per_page else None,
+        newer=cursor_for(items[0], field) if before is not None and items else None,
+        older=cursor_for(items[-1], field) if len(rows) > per_page else None,
     )

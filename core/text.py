@@ -6,6 +6,9 @@ fillers such as U+3164 or U+2800, lone combining marks) counts as empty.
 """
 
 import unicodedata
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
 
 # Letters and symbols that draw nothing, which Unicode does not class as spaces or formats.
 INVISIBLE_GRAPHEMES = frozenset(
@@ -52,3 +55,17 @@ def is_invisible(char: str) -> bool:
 def has_visible_text(value: str) -> bool:
     """Whether `value` shows anything at all to a reader."""
     return not all(is_invisible(char) for char in value)
+
+
+def short_text(value: str, *, limit: int, empty: str, too_long: Callable[[int, int], str]) -> str:
+    """`value` as stored (see clean_text), or ValidationError when it is empty or too long.
+
+    `empty` is the error for a text with nothing visible; `too_long(limit, length)` gives
+    the error for one over `limit` characters. Posts and messages follow these rules.
+    """
+    value = clean_text(value)
+    if not has_visible_text(value):
+        raise ValidationError(empty, code="empty")
+    if len(value) > limit:
+        raise ValidationError(too_long(limit, len(value)), code="too_long")
+    return value

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "accounts",
     "posts",
     "social",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "posts.context_processors.moderation",
+                "messaging.context_processors.unread_counts",
             ],
         },
     },
@@ -294,6 +296,8 @@ MAILERS = {"default": mailer_from_url(env.str("MAILER_URL", default="console:"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microblog <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = env.list("ADMINS", default=[])
+# Where the site lives, for links in e-mails sent outside a request (the task worker).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # Microblog
 POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
@@ -312,6 +316,19 @@ AVATAR_RATE = env.str("AVATAR_RATE", default="5/minute,20/day")
 EMAIL_CHANGE_RATE = env.str("EMAIL_CHANGE_RATE", default="3/hour,10/day")
 # The same post again within this many seconds is a double click: it makes no second post.
 POST_DUPLICATE_WINDOW_SECONDS = 10
+# Private messages. The database constraint on Message.body mirrors the length.
+MESSAGE_MAX_LENGTH = 140
+MESSAGES_PER_PAGE = env.int("MESSAGES_PER_PAGE", default=50)
+MESSAGE_RATE = env.str("MESSAGE_RATE", default="10/minute,200/day")
+MESSAGE_DUPLICATE_WINDOW_SECONDS = 10
+BLOCK_RATE = env.str("BLOCK_RATE", default="20/hour")
+REPORT_RATE = env.str("REPORT_RATE", default="5/hour,20/day")
+REPORT_REASON_MAX_LENGTH = 500
+# A member away this long gets one e-mail about unread messages, at most one per batch.
+MESSAGE_EMAIL_AWAY_SECONDS = env.int("MESSAGE_EMAIL_AWAY_SECONDS", default=15 * 60)
+MESSAGE_EMAIL_BATCH_SECONDS = env.int("MESSAGE_EMAIL_BATCH_SECONDS", default=15 * 60)
+# How often app.js asks for new notifications when no live connection is open.
+NOTIFICATIONS_POLL_SECONDS = 10
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)
 
 # REST API (Django REST Framework). No CORS: the site and its API share one origin.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("", include("posts.urls")),
     path("", include("social.urls")),
+    path("", include("messaging.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -7,3 +7,10 @@ class SocialConfig(AppConfig):
 
     name = "social"
     verbose_name = _("Social")
+
+    def ready(self):
+        """Connect to the messaging app's signals (it sits below this app)."""
+        from messaging.signals import member_blocked
+        from social.receivers import follows_end_on_block
+
+        member_blocked.connect(follows_end_on_block, dispatch_uid="social.follows_end_on_block")

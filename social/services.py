@@ -8,7 +8,7 @@ Follows of deactivated members are not counted.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -16,25 +16,43 @@ from django.utils.translation import gettext as _
 
 from core.db import locked
 from core.ratelimit import rate_limit
+from messaging.models import Notification
+from messaging.selectors import blocks_between
+from messaging.services import notification_create
 from social.models import Follow
 
 
 def follow_create(*, follower, followed) -> Follow:
     """Make `follower` follow `followed`; idempotent. Following yourself is refused.
 
-    Raises RateLimited when the member follows people too fast (follow spam).
+    Raises RateLimited when the member follows people too fast (follow spam), and
+    PermissionDenied when either blocked the other. The followed member is notified.
     """
     if follower.pk == followed.pk:
         raise ValidationError(_("You cannot follow yourself."), code="self_follow")
     existing = Follow.objects.filter(follower=follower, followed=followed).first()
     if existing is not None:
         return existing
+    blockers = blocks_between(first=follower, second=followed)
+    if follower.pk in blockers:
+        raise PermissionDenied(
+            _("You blocked %(name)s. Unblock them to follow them.") % {"name": followed.username}
+        )
+    if blockers:
+        raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
     rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
     with transaction.atomic():
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:
             _counts_add(follower=follower, followed=followed, delta=1)
+            notification_create(
+                recipient=followed,
+                kind=Notification.Kind.FOLLOWER,
+                key=f"follow:{follow.pk}",
+                actor=follower,
+                data={"follower": follower.username},
+            )
     return follow
 
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -25,7 +25,7 @@ def follow(request, username: str):
         follow_create(follower=request.user, followed=followed)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    except RateLimited as error:
+    except (PermissionDenied, RateLimited) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("You are following %(username)s.") % {"username": followed})

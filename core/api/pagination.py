@@ -35,15 +35,20 @@ def _link(request, **params) -> str:
     return f"{request.path}?{urlencode(params)}"
 
 
-def paginated_response(request, queryset, serializer_class, *, cursor: bool = False) -> Response:
-    """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most."""
+def paginated_response(
+    request, queryset, serializer_class, *, cursor: bool = False, field: str = "created"
+) -> Response:
+    """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most.
+
+    With `cursor`, `?cursor=` pages by the time `field` and id, newest first.
+    """
     per_page = _positive_int(request, "per_page", 10, settings.API_MAX_PER_PAGE)
     context = {"request": request}
     if cursor and "cursor" in request.query_params:
         position = request.query_params["cursor"]
         if parse_cursor(position) is None:
             raise ValidationError({"cursor": [_("This cursor is not valid.")]})
-        page = keyset_page(queryset, params={"before": position}, per_page=per_page)
+        page = keyset_page(queryset, params={"before": position}, per_page=per_page, field=field)
         older = _link(request, cursor=page.older, per_page=per_page) if page.older else None
         return Response(
             {
@@ -70,7 +75,7 @@ def paginated_response(request, queryset, serializer_class, *, cursor: bool = Fa
     }
     if cursor:
         links["next_cursor"] = (
-            _link(request, cursor=cursor_for(items[-1]), per_page=per_page)
+            _link(request, cursor=cursor_for(items[-1], field), per_page=per_page)
             if items and page < total_pages
             else None
         )

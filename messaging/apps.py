@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    """Private messages, notifications, blocks and reports."""
+
+    name = "messaging"
+    verbose_name = _("Messaging")

@@ -1,0 +1,24 @@
+"""The rules a private message follows: a post's, under the message's own names."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.text import short_text
+
+
+def normalize_message_body(body: str) -> str:
+    """Return the body as stored (cleaned, trimmed, \\n line breaks) or raise ValidationError."""
+    return short_text(
+        body,
+        limit=settings.MESSAGE_MAX_LENGTH,
+        empty=_("Write something first: a message cannot be empty."),
+        too_long=lambda limit, length: (
+            ngettext(
+                "A message has at most %(limit)d character; this one has %(length)d.",
+                "A message has at most %(limit)d characters; this one has %(length)d.",
+                limit,
+            )
+            % {"limit": limit, "length": length}
+        ),
+    )
