@@ -11,9 +11,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.test import Client
+from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.ratelimit import forget_local_counts
+from messaging.models import Message, Notification
+from messaging.services import messages_bulk_create, notification_create
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
 
@@ -71,12 +74,25 @@ def busy_user(db):
     user = UserFactory()
     # Signing up records the address; without it allauth's page would create it on first view.
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    now = timezone.now()
     for _ in range(12):
         friend = UserFactory()
         FollowFactory(follower=user, followed=friend)
-        FollowFactory(follower=friend, followed=user)
+        follow = FollowFactory(follower=friend, followed=user)
         PostFactory(author=friend)
         PostFactory(author=user)
+        # A conversation with every friend, read, and a notification of each follow.
+        messages_bulk_create(
+            messages=[
+                Message(sender=user, recipient=friend, body="Hello!", read=now),
+                Message(sender=friend, recipient=user, body="Hi, welcome.", read=now),
+                Message(sender=user, recipient=friend, body="Thanks.", read=now),
+            ]
+        )
+        notification_create(
+            recipient=user, kind=Notification.Kind.FOLLOWER, key=f"follow:{follow.pk}",
+            actor=friend,
+        )  # fmt: skip
     return user
 
 

@@ -43,8 +43,13 @@ class MessageRefused(PermissionDenied):
 
 
 def unread_counts_forget(*, user_ids) -> None:
-    """Forget these members' cached badge counts once the current transaction commits."""
+    """Forget these members' cached badge counts now and once the transaction commits.
+
+    A page read between the two may cache counts from before the commit; the second
+    forgetting drops them.
+    """
     keys = [unread_counts_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
     transaction.on_commit(partial(cache.delete_many, keys))
 
 

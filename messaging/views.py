@@ -81,9 +81,6 @@ def conversation(request, username: str):
             message = message_send(
                 sender=request.user, recipient=other, body=form.cleaned_data["body"]
             )
-        except ValidationError as error:
-            form.add_error("body", error)
-            status = 400
         except MessageRefused as error:
             form.add_error("body", str(error))
             status = 403

@@ -6,6 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.api import TokenView, UserDetailView, UserListView
 from core.api.errors import api_not_found
 from core.csp import allow_template_styles
+from messaging.api import (
+    ConversationListView,
+    ConversationView,
+    NotificationListView,
+    NotificationReadView,
+)
 from posts.api import (
     ExploreView,
     PostCreateView,
@@ -42,6 +48,10 @@ urlpatterns = [
     path("posts/<int:post_id>", PostDetailView.as_view(), name="api_post"),
     path("timeline", TimelineView.as_view(), name="api_timeline"),
     path("explore", ExploreView.as_view(), name="api_explore"),
+    path("messages", ConversationListView.as_view(), name="api_conversations"),
+    path("messages/<int:user_id>", ConversationView.as_view(), name="api_conversation"),
+    path("notifications", NotificationListView.as_view(), name="api_notifications"),
+    path("notifications/read", NotificationReadView.as_view(), name="api_notifications_read"),
     path("schema", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs", api_docs, name="api_docs"),
     re_path(r"", api_not_found),  # any other path, newlines included

@@ -61,9 +61,9 @@ function showOwnPostActions(root = document) {
 }
 
 // Gravatar needs the internet; without it, show the local placeholder.
-function setUpAvatarFallback() {
+function setUpAvatarFallback(root = document) {
     const fallback = document.body.dataset.avatarFallback;
-    document.querySelectorAll("img.avatar").forEach((img) => {
+    root.querySelectorAll("img.avatar").forEach((img) => {
         const useFallback = () => { if (img.src !== fallback) img.src = fallback; };
         if (img.complete && img.naturalWidth === 0) useFallback();
         img.addEventListener("error", useFallback);
@@ -92,14 +92,22 @@ function relativeText(date, format) {
     return format.format(0, "second"); // "now"
 }
 
-// <time> elements: relative ("3 minutes ago") or absolute, in the reader's language and zone.
-function localizeTimes() {
-    const relative = new Intl.RelativeTimeFormat(LANGUAGE, { numeric: "auto" });
-    const exact = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "full", timeStyle: "short" });
+// <time data-absolute> elements: a date, or date and time, in the reader's language and zone.
+function localizeAbsoluteTimes(root = document) {
     const absolute = {
         date: new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "long" }),
         datetime: new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "long", timeStyle: "short" }),
     };
+    root.querySelectorAll("time[data-absolute]").forEach((element) => {
+        const format = absolute[element.dataset.absolute] || absolute.date;
+        element.textContent = format.format(new Date(element.dateTime));
+    });
+}
+
+// <time> elements: relative ("3 minutes ago") or absolute, in the reader's language and zone.
+function localizeTimes() {
+    const relative = new Intl.RelativeTimeFormat(LANGUAGE, { numeric: "auto" });
+    const exact = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "full", timeStyle: "short" });
     const refresh = () => {
         document.querySelectorAll("time[data-relative]").forEach((element) => {
             element.textContent = relativeText(new Date(element.dateTime), relative);
@@ -110,12 +118,268 @@ function localizeTimes() {
         // A tooltip shows the exact time on focus as well as on hover.
         if (window.bootstrap) new bootstrap.Tooltip(element, { trigger: "hover focus" });
     });
-    document.querySelectorAll("time[data-absolute]").forEach((element) => {
-        const format = absolute[element.dataset.absolute] || absolute.date;
-        element.textContent = format.format(new Date(element.dateTime));
-    });
+    localizeAbsoluteTimes();
     refresh();
     window.setInterval(refresh, 30 * 1000);
+}
+
+// Members' cards: hovering (after a pause) or keyboard-focusing a name or avatar marked
+// .user-popover-link shows who they are, fetched from its data-popup-url once per page.
+// On touch screens a first tap opens the card, a second follows the link. A mouse click
+// always follows the link. Listeners sit on the document, so links added later work too.
+function setUpUserPopovers() {
+    if (!window.bootstrap) return;
+    const SHOW_DELAY = 300; // ms: a pointer passing over a name on its way opens nothing
+    const HIDE_DELAY = 250; // ms: time to move the pointer from the name into its card
+    const LINK = ".user-popover-link[data-popup-url]";
+    const CARD = ".user-popover";
+    const FOCUSABLE = [
+        "a[href]", "button:not([disabled])", "input:not([disabled]):not([type=hidden])",
+        "select:not([disabled])", "textarea:not([disabled])", "[tabindex]:not([tabindex='-1'])",
+    ].join(", ");
+    const cards = new Map(); // URL -> Promise of the card element, cloned for each opening
+    let current = null; // the link whose card is open, or loading
+    let showTimer = 0;
+    let hideTimer = 0;
+    let refocusing = false; // focus given back to a link must not open its card again
+    let tap = null; // the touch that went down on a link, and whether its card was open
+
+    const linkOf = (node) => (node instanceof Element ? node.closest(LINK) : null);
+    const inCard = (node) => node instanceof Element && node.closest(CARD) !== null;
+    // Bootstrap points the link's aria-describedby at its card while the card is shown.
+    const cardOf = (link) => document.getElementById(link.getAttribute("aria-describedby") || "");
+    const within = (node) => {
+        if (!current || !(node instanceof Node)) return false;
+        const card = cardOf(current);
+        return current.contains(node) || (card !== null && card.contains(node));
+    };
+
+    const errorCard = () => {
+        const message = document.createElement("p");
+        message.className = "mb-0 text-body-secondary";
+        message.textContent = gettext("Could not load this profile.");
+        return message;
+    };
+
+    const load = (url) => {
+        if (!cards.has(url)) {
+            const card = fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+                .then((response) => {
+                    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+                    return response.text();
+                })
+                .then((html) => {
+                    // Our own fragment, escaped by Django's templates. A <template> runs no
+                    // scripts, and the popover gets an Element: Bootstrap inserts Elements as
+                    // they are (its sanitizer, which drops forms and buttons, is for strings).
+                    const template = document.createElement("template");
+                    template.innerHTML = html.trim();
+                    const element = template.content.firstElementChild;
+                    if (!element) throw new Error(`${url}: empty card`);
+                    return element;
+                });
+            card.catch(() => cards.delete(url)); // the next opening tries again
+            cards.set(url, card);
+        }
+        return cards.get(url).then((element) => element.cloneNode(true), errorCard);
+    };
+
+    const close = () => {
+        window.clearTimeout(showTimer);
+        window.clearTimeout(hideTimer);
+        const link = current;
+        current = null;
+        if (!link) return;
+        const popover = bootstrap.Popover.getInstance(link);
+        if (popover) {
+            popover.hide(); // synchronous without animation: the card is gone after it
+            popover.dispose();
+        }
+        link.setAttribute("aria-expanded", "false");
+    };
+
+    const open = (link) => {
+        window.clearTimeout(showTimer);
+        window.clearTimeout(hideTimer);
+        if (current === link) return;
+        close();
+        current = link;
+        load(link.dataset.popupUrl).then((content) => {
+            if (current !== link || !link.isConnected) return; // left while it loaded
+            localizeAbsoluteTimes(content);
+            setUpAvatarFallback(content);
+            const popover = new bootstrap.Popover(link, {
+                trigger: "manual",
+                html: true,
+                content,
+                placement: "bottom",
+                fallbackPlacements: ["top", "bottom"],
+                customClass: "user-popover",
+                // Bootstrap's template less its role="tooltip": tooltips hold no controls.
+                template: '<div class="popover"><div class="popover-arrow"></div>'
+                    + '<h3 class="popover-header"></h3><div class="popover-body"></div></div>',
+                // Without a fade, hide() is done when it returns: a quick re-opening never
+                // meets a card still on its way out.
+                animation: false,
+            });
+            popover.show();
+            link.setAttribute("aria-expanded", "true");
+        });
+    };
+
+    // Hover: the card stays while the pointer is over the link or the card, or while the
+    // keyboard's focus is in them.
+    const closeLater = () => {
+        window.clearTimeout(hideTimer);
+        hideTimer = window.setTimeout(() => {
+            const focused = document.activeElement;
+            if (!(within(focused) && focused.matches(":focus-visible"))) close();
+        }, HIDE_DELAY);
+    };
+
+    document.addEventListener("pointerover", (event) => {
+        if (event.pointerType === "touch") return;
+        const link = linkOf(event.target);
+        if (link) {
+            if (link.contains(event.relatedTarget)) return;
+            if (current === link) {
+                window.clearTimeout(hideTimer);
+            } else {
+                window.clearTimeout(showTimer);
+                showTimer = window.setTimeout(() => open(link), SHOW_DELAY);
+            }
+        } else if (inCard(event.target)) {
+            window.clearTimeout(hideTimer);
+        }
+    });
+
+    document.addEventListener("pointerout", (event) => {
+        if (event.pointerType === "touch") return;
+        const link = linkOf(event.target);
+        const leaving = link
+            ? !link.contains(event.relatedTarget)
+            : inCard(event.target) && !inCard(event.relatedTarget);
+        if (!leaving) return;
+        window.clearTimeout(showTimer);
+        if (current) closeLater();
+    });
+
+    // Keyboard: focus shows the card at once. A mouse click focuses the link too, but it
+    // navigates: only visible (keyboard) focus opens the card.
+    document.addEventListener("focusin", (event) => {
+        const link = linkOf(event.target);
+        if (link && current === link) {
+            window.clearTimeout(hideTimer);
+        } else if (link && !refocusing && link.matches(":focus-visible")) {
+            open(link);
+        } else if (inCard(event.target)) {
+            window.clearTimeout(hideTimer);
+        }
+    });
+
+    document.addEventListener("focusout", (event) => {
+        if (within(event.target) && !within(event.relatedTarget)) close();
+    });
+
+    document.addEventListener("keydown", (event) => {
+        if (!current) return;
+        const link = current;
+        const focused = document.activeElement;
+        if (event.key === "Escape") {
+            const hadFocus = within(focused);
+            close();
+            if (hadFocus) {
+                refocusing = true;
+                link.focus();
+                refocusing = false;
+            }
+            return;
+        }
+        const card = cardOf(link);
+        if (event.key !== "Tab" || card === null) return;
+        // The card is at the end of the page: Tab goes from the link into the card, and
+        // from the card's last control on to what follows the link.
+        const inside = [...card.querySelectorAll(FOCUSABLE)];
+        if (inside.length === 0) return;
+        if (focused === link && !event.shiftKey) {
+            event.preventDefault();
+            inside[0].focus();
+        } else if (card.contains(focused) && event.shiftKey && !inside.slice(1).includes(focused)) {
+            event.preventDefault();
+            link.focus();
+        } else if (card.contains(focused) && !event.shiftKey && focused === inside.at(-1)) {
+            event.preventDefault();
+            close();
+            const order = [...document.querySelectorAll(FOCUSABLE)].filter(
+                (element) => element === link || element.getClientRects().length > 0,
+            );
+            (order[order.indexOf(link) + 1] || link).focus();
+        }
+    });
+
+    // Touch: there is no hover, so the first tap on a link opens its card instead of
+    // following it; a tap on the open card's link (or on the name in the card) follows.
+    document.addEventListener("pointerdown", (event) => {
+        const link = linkOf(event.target);
+        tap = link && event.pointerType === "touch" ? { link, wasOpen: current === link } : null;
+        if (current && link !== current && !inCard(event.target)) close(); // a press elsewhere
+    });
+
+    document.addEventListener("click", (event) => {
+        const link = linkOf(event.target);
+        if (!link || tap === null || tap.link !== link) return;
+        const { wasOpen } = tap;
+        tap = null;
+        if (wasOpen) return;
+        event.preventDefault();
+        open(link);
+    });
+
+    // A page kept for the Back button comes back without a card left open on it.
+    window.addEventListener("pagehide", close);
+    // Turbo Drive keeps this script across visits: cards name the page they were opened on
+    // (their follow buttons return there), so each visit fetches its own.
+    document.addEventListener("turbo:load", () => {
+        close();
+        cards.clear();
+    });
+}
+
+// The navbar's badges: while no live connection is open (a connected Turbo stream source),
+// ask the server every few seconds (the tutorial's polling), and when the page comes back
+// into view, so that no tab shows a stale count.
+function pollUnreadCounts() {
+    const url = document.body.dataset.pollUrl;
+    if (!url) return;
+    const seconds = Number(document.body.dataset.pollSeconds) || 10;
+    let since = Date.now() / 1000;
+    const show = (kind, count) => {
+        document.querySelectorAll(`[data-unread="${kind}"]`).forEach((badge) => {
+            badge.hidden = count === 0;
+            badge.firstChild.textContent = count >= 100 ? "99+" : count.toLocaleString(LANGUAGE);
+        });
+    };
+    const poll = async () => {
+        if (document.hidden || document.querySelector("turbo-cable-stream-source[connected]")) return;
+        try {
+            const response = await fetch(`${url}?since=${since}`, {
+                headers: { Accept: "application/json" },
+                credentials: "same-origin",
+            });
+            if (!response.ok) return;
+            for (const item of await response.json()) {
+                if (item.name === "unread_message_count") show("messages", item.data);
+                if (item.name === "unread_notification_count") show("notifications", item.data);
+                since = Math.max(since, item.timestamp);
+            }
+        } catch {
+            // Offline or the server is restarting: the next round tries again.
+        }
+    };
+    window.setInterval(poll, seconds * 1000);
+    document.addEventListener("visibilitychange", poll);
+    // A page the Back button restores from memory shows the counts it had: refresh them.
+    window.addEventListener("pageshow", (event) => { if (event.persisted) poll(); });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -125,4 +389,6 @@ document.addEventListener("DOMContentLoaded", () => {
     setUpAvatarFallback();
     showOwnPostActions();
     localizeTimes();
+    setUpUserPopovers();
+    pollUnreadCounts();
 });

@@ -2,12 +2,13 @@
 
 from http import HTTPStatus
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import serializers
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
@@ -55,6 +56,8 @@ def api_exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args:
+        exc = PermissionDenied(detail=str(exc))  # the service's reason, not DRF's default
     elif isinstance(exc, RateLimited):
         exc = Throttled(wait=exc.retry_after, detail=str(exc))
     response = exception_handler(exc, context)

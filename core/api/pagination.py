@@ -5,6 +5,7 @@ also take `?cursor=` (from `_links.next_cursor`): a keyset position whose cost d
 grow with depth, for clients that walk far into a million posts.
 """
 
+from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlencode
 
@@ -36,11 +37,18 @@ def _link(request, **params) -> str:
 
 
 def paginated_response(
-    request, queryset, serializer_class, *, cursor: bool = False, field: str = "created"
+    request,
+    queryset,
+    serializer_class,
+    *,
+    cursor: bool = False,
+    field: str = "created",
+    on_page: Callable[[list], object] | None = None,
 ) -> Response:
     """One page of `queryset` (ordered), serialized, in the envelope; 3 queries at most.
 
-    With `cursor`, `?cursor=` pages by the time `field` and id, newest first.
+    With `cursor`, `?cursor=` pages by the time `field` and id, newest first. `on_page` is
+    called with the page's items before they are serialized.
     """
     per_page = _positive_int(request, "per_page", 10, settings.API_MAX_PER_PAGE)
     context = {"request": request}
@@ -49,6 +57,8 @@ def paginated_response(
         if parse_cursor(position) is None:
             raise ValidationError({"cursor": [_("This cursor is not valid.")]})
         page = keyset_page(queryset, params={"before": position}, per_page=per_page, field=field)
+        if on_page is not None:
+            on_page(page.items)
         older = _link(request, cursor=page.older, per_page=per_page) if page.older else None
         return Response(
             {
@@ -68,6 +78,8 @@ def paginated_response(
     total_pages = max(1, -(-total_items // per_page))
     # Past the end is an empty page; never send the database an OFFSET it cannot hold.
     items = list(queryset[(page - 1) * per_page : page * per_page]) if page <= total_pages else []
+    if on_page is not None:
+        on_page(items)
     links = {
         "self": _link(request, page=page, per_page=per_page),
         "next": _link(request, page=page + 1, per_page=per_page) if page < total_pages else None,
