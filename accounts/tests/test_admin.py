@@ -29,6 +29,8 @@ class TestAdmin:
         assert sorted(permissions) == [
             ("accounts", "change_user"),
             ("accounts", "view_user"),
+            ("messaging", "change_report"),
+            ("messaging", "view_report"),
             ("posts", "delete_post"),
             ("posts", "view_post"),
             ("social", "delete_follow"),

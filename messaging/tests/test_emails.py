@@ -1,0 +1,136 @@
+"""E-mails about unread messages: scheduled by the task worker, batched, only when away."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from messaging.models import MessageEmail
+from messaging.services import message_send, messages_mark_read, unread_messages_email_send
+
+pytestmark = pytest.mark.django_db
+
+AWAY = timedelta(minutes=15)
+
+
+@pytest.fixture(autouse=True)
+def database_tasks(settings):
+    """The production task backend (django-tasks-db): tasks wait in a table until due."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """send(sender, recipient, body): message_send, with its after-commit work done."""
+
+    def run(sender, recipient, body):
+        with django_capture_on_commit_callbacks(execute=True):
+            return message_send(sender=sender, recipient=recipient, body=body)
+
+    return run
+
+
+def away(user, minutes=30):
+    user.last_seen = timezone.now() - timedelta(minutes=minutes)
+    user.save(update_fields=["last_seen"])
+
+
+def test_one_email_for_a_batch_of_messages(user, other_user, send):
+    away(other_user)
+    first = send(user, other_user, "One")
+    send(user, other_user, "Two")
+    (task,) = DBTaskResult.objects.all()  # one task for the batch, not one per message
+    assert task.run_after == first.created + AWAY
+    assert task.args_kwargs["kwargs"] == {"user_id": other_user.pk}
+    assert unread_messages_email_send(user_id=other_user.pk, now=task.run_after)
+    (email,) = mail.outbox
+    assert email.to == [other_user.email]
+    assert email.subject == "[Microblog] You have 2 unread messages"
+    assert f"{user.username}: 2 messages" in email.body
+    assert "http://localhost:8000/messages/" in email.body
+    assert "One" not in email.body  # no message text leaves the site
+    # Done: the task that runs again finds nothing due.
+    assert not unread_messages_email_send(user_id=other_user.pk, now=task.run_after)
+    assert len(mail.outbox) == 1
+
+
+def test_the_next_batch_waits_for_the_batch_window(user, other_user, send):
+    away(other_user)
+    send(user, other_user, "One")
+    assert unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    sent = MessageEmail.objects.get().last_sent
+    send(user, other_user, "Two")
+    assert MessageEmail.objects.get().due >= sent + timedelta(minutes=15)
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_no_email_when_the_messages_were_read_first(user, other_user, send):
+    away(other_user)
+    message = send(user, other_user, "One")
+    messages_mark_read(reader=other_user, messages=[message])
+    assert not unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert mail.outbox == []
+    assert MessageEmail.objects.get().due is None
+
+
+def test_a_member_around_is_asked_again_later(
+    user, other_user, send, django_capture_on_commit_callbacks
+):
+    send(user, other_user, "One")
+    other_user.last_seen = timezone.now() + timedelta(minutes=10)  # came back meanwhile
+    other_user.save(update_fields=["last_seen"])
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert not sent
+    assert mail.outbox == []
+    assert MessageEmail.objects.get().due == other_user.last_seen + AWAY
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_the_setting_turns_emails_off(user, other_user, send):
+    other_user.message_emails = False
+    other_user.save()
+    send(user, other_user, "One")
+    assert not DBTaskResult.objects.exists()
+
+
+def test_emails_speak_the_members_language(user, other_user, send):
+    away(other_user)
+    other_user.language = "es"
+    other_user.save()
+    send(user, other_user, "Uno")
+    assert unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert mail.outbox[0].subject == "[Microblog] Tienes 1 mensaje sin leer"
+
+
+def test_a_mail_server_that_is_down_loses_nothing(
+    settings, user, other_user, send, django_capture_on_commit_callbacks
+):
+    # A real SMTP connection to a port where nothing listens.
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    away(other_user)
+    send(user, other_user, "One")
+    now = timezone.now() + AWAY
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not unread_messages_email_send(user_id=other_user.pk, now=now)
+    assert MessageEmail.objects.get().due == now + timedelta(minutes=5)  # tried again later
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_the_worker_sends_it(user, other_user, send):
+    away(other_user, minutes=60)
+    send(user, other_user, "One")
+    DBTaskResult.objects.update(run_after=timezone.now())  # as if 15 minutes went by
+    other_user.last_seen = timezone.now() - timedelta(hours=1)
+    other_user.save(update_fields=["last_seen"])
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
