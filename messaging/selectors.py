@@ -24,6 +24,11 @@ class UnreadCounts:
     messages: int
     notifications: int
 
+    @property
+    def total(self) -> int:
+        """Both together (the collapsed navbar's menu button shows it)."""
+        return self.messages + self.notifications
+
 
 def blocked_ids(*, user) -> QuerySet:
     """The ids of the members `user` blocked (a subquery)."""
@@ -77,10 +82,16 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 
 def unread_counts(*, user) -> UnreadCounts:
-    """Both badge counts of `user`, fresh from the database, in one query."""
+    """Both badge counts of `user`, fresh from the database, in one query.
+
+    Notifications of new messages are not in the bell's count: the messages badge has them.
+    """
     parts = [
         unread_messages(user=user).values("pk")[:UNREAD_COUNT_CAP],
-        notifications_for(user=user).filter(read__isnull=True).values("pk")[:UNREAD_COUNT_CAP],
+        notifications_for(user=user)
+        .filter(read__isnull=True)
+        .exclude(kind=Notification.Kind.MESSAGE)
+        .values("pk")[:UNREAD_COUNT_CAP],
     ]
     compiled = [part.query.sql_with_params() for part in parts]
     sql = "SELECT " + ", ".join(

@@ -189,7 +189,9 @@ def notifications(request):
             params=request.GET,
             per_page=settings.POSTS_PER_PAGE,
         )
-        response = render(request, "messaging/notifications.html", {"page": page})
+        has_unread = any(notification.read is None for notification in page.items)
+        context = {"page": page, "has_unread": has_unread}
+        response = render(request, "messaging/notifications.html", context)
     patch_vary_headers(response, ["Accept"])
     return response
 

@@ -18,7 +18,12 @@ def badge_number(count: int) -> str:
 @register.simple_tag
 def unread_badge(count: int, kind: str):
     """The badge (hidden when there is nothing unread) that app.js keeps up to date."""
-    label = _("unread messages") if kind == "messages" else _("unread notifications")
+    labels = {
+        "messages": _("unread messages"),
+        "notifications": _("unread notifications"),
+        "any": _("unread messages and notifications"),
+    }
+    label = labels[kind]
     return format_html(
         '<span class="badge rounded-pill text-bg-danger unread-badge" data-unread="{}"{}>'
         '{}<span class="visually-hidden"> {}</span></span>',
