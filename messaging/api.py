@@ -141,12 +141,16 @@ class ConversationView(APIView):
     def get(self, request, user_id: int):
         """One page of the conversation, newest first; the page's messages to you are read."""
         other = get_object_or_404(visible_users(), pk=user_id)
+
+        def mark_read(items) -> None:
+            messages_mark_read(reader=request.user, messages=items)
+
         return paginated_response(
             request,
             conversation_messages(user=request.user, other=other),
             MessageSerializer,
             cursor=True,
-            on_page=lambda items: messages_mark_read(reader=request.user, messages=items),
+            on_page=mark_read if request.method == "GET" else None,
         )
 
     @extend_schema(

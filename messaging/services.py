@@ -317,7 +317,8 @@ def _message_email_enqueue(*, user_id: int, due: datetime) -> None:
     from messaging.tasks import unread_messages_email
 
     task = unread_messages_email.using(run_after=due)
-    transaction.on_commit(partial(task.enqueue, user_id=user_id))
+    # Robust: the message is saved whatever happens to the e-mail (the next one retries).
+    transaction.on_commit(partial(task.enqueue, user_id=user_id), robust=True)
 
 
 def unread_messages_email_send(*, user_id: int, now: datetime | None = None) -> bool:

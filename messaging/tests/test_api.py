@@ -129,3 +129,9 @@ def test_everything_needs_a_token(client, other_user):
     ]
     for method, path in calls:
         assert getattr(client, method)(path).status_code == 401
+
+
+def test_a_head_request_marks_nothing_read(api, user, other_user):
+    send(other_user, user, "unread")
+    assert api.call("head", f"/api/messages/{other_user.pk}").status_code == 200
+    assert Message.objects.get().read is None
