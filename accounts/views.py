@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
@@ -18,6 +20,7 @@ from accounts.services import language_save, user_update
 from accounts.tokens import active_tokens, token_revoke
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
+from core.redirects import safe_next
 from posts.selectors import user_posts
 from social.selectors import is_following
 
@@ -38,6 +41,23 @@ def profile(request, username: str):
         "is_following": is_following(follower=request.user, followed=user),
     }
     return render(request, "accounts/profile.html", context)
+
+
+@require_safe
+@cache_control(private=True, no_cache=True)
+@vary_on_cookie
+def profile_popup(request, username: str):
+    """A member's card, the HTML fragment that app.js shows in a popover on their name."""
+    # Per viewer (follow state, CSRF token): no shared cache may keep it, and the browser
+    # asks again on the next page, where app.js keeps one copy for the page's lifetime.
+    user = user_get(username=username)
+    context = {
+        "profile_user": user,
+        "is_following": is_following(follower=request.user, followed=user),
+        # The follow button sends the member back to the page the card was opened on.
+        "next": safe_next(request, or_referer=True) or user.get_absolute_url(),
+    }
+    return render(request, "accounts/_popover.html", context)
 
 
 @login_required

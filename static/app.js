@@ -367,11 +367,14 @@ function pollUnreadCounts() {
                 credentials: "same-origin",
             });
             if (!response.ok) return;
+            const counts = {};
             for (const item of await response.json()) {
-                if (item.name === "unread_message_count") show("messages", item.data);
-                if (item.name === "unread_notification_count") show("notifications", item.data);
+                if (item.name === "unread_message_count") counts.messages = item.data;
+                if (item.name === "unread_notification_count") counts.notifications = item.data;
                 since = Math.max(since, item.timestamp);
             }
+            Object.entries(counts).forEach(([kind, count]) => show(kind, count));
+            show("any", (counts.messages || 0) + (counts.notifications || 0));
         } catch {
             // Offline or the server is restarting: the next round tries again.
         }
