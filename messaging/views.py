@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import OperationalError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.selectors import user_get
-from core.db import is_database_busy
+from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
@@ -33,7 +32,6 @@ from messaging.selectors import (
 )
 from messaging.services import (
     REPORTED_MESSAGES,
-    MessageRefused,
     block_create,
     block_delete,
     message_refusal,
@@ -75,28 +73,19 @@ def conversation(request, username: str):
     if other.username != username:
         return redirect("conversation", username=other.username)
     form = MessageForm(request.POST or None)
-    status = 200
+    write = FormWrite()
     if form.is_valid():
-        try:
-            message = message_send(
+        write = form_write(
+            form,
+            "body",
+            lambda: message_send(
                 sender=request.user, recipient=other, body=form.cleaned_data["body"]
-            )
-        except MessageRefused as error:
-            form.add_error("body", str(error))
-            status = 403
-        except RateLimited as error:
-            form.add_error("body", str(error))
-            status = 429
-        except OperationalError as error:
-            if not is_database_busy(error):
-                raise
-            form.add_error(
-                "body", _("The site is busy and your message was not sent. Please try again.")
-            )
-            status = 503
-        else:
+            ),
+            busy_message=_("The site is busy and your message was not sent. Please try again."),
+        )
+        if write.done:
             url = reverse("conversation", kwargs={"username": other.username})
-            return redirect(f"{url}#message-{message.pk}")
+            return redirect(f"{url}#message-{write.result.pk}")
     page = keyset_page(
         conversation_messages(user=request.user, other=other),
         params=request.GET,
@@ -113,7 +102,7 @@ def conversation(request, username: str):
         "refusal": message_refusal(sender=request.user, recipient=other, blockers=blockers),
         "blocked": request.user.pk in blockers,
     }
-    return render(request, "messaging/conversation.html", context, status=status)
+    return render(request, "messaging/conversation.html", context, status=write.status)
 
 
 @require_safe

@@ -4,14 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.db import is_database_busy
+from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
-from core.ratelimit import RateLimited
 from core.redirects import redirect_back, safe_next
 from posts.forms import PostForm
 from posts.selectors import explore_posts
@@ -24,28 +22,22 @@ from social.selectors import home_timeline
 def home(request):
     """The compose form and the home timeline."""
     form = PostForm(request.POST or None)
-    status = 200
+    write = FormWrite()
     if form.is_valid():
-        try:
-            post_create(author=request.user, body=form.cleaned_data["body"])
-        except RateLimited as error:
-            form.add_error("body", str(error))
-            status = 429
-        except OperationalError as error:
-            if not is_database_busy(error):
-                raise
-            form.add_error(
-                "body", _("The site is busy and your post was not saved. Please try again.")
-            )
-            status = 503
-        else:
+        write = form_write(
+            form,
+            "body",
+            lambda: post_create(author=request.user, body=form.cleaned_data["body"]),
+            busy_message=_("The site is busy and your post was not saved. Please try again."),
+        )
+        if write.done:
             messages.success(request, _("Your post is now live!"))
             return redirect("home")
     page = keyset_page(
         home_timeline(user=request.user), params=request.GET, per_page=settings.POSTS_PER_PAGE
     )
     # The form keeps what was typed when it could not be saved.
-    return render(request, "posts/home.html", {"form": form, "page": page}, status=status)
+    return render(request, "posts/home.html", {"form": form, "page": page}, status=write.status)
 
 
 @require_safe

@@ -252,3 +252,13 @@ def test_spanish(member_client, user, other_user):
     send(other_user, user, "hola")
     page = member_client.get(reverse("inbox")).content.decode()
     assert "Mensajes" in page
+
+
+def test_a_rate_limited_message_keeps_its_text(member_client, settings, other_user):
+    settings.MESSAGE_RATE = "1/minute"
+    member_client.post(conversation_url(other_user), {"body": "first"})
+    response = member_client.post(conversation_url(other_user), {"body": "second words"})
+    assert response.status_code == 429
+    assert "You are doing that too often" in response.content.decode()
+    assert "second words" in response.content.decode()
+    assert Message.objects.count() == 1
