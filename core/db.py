@@ -40,12 +40,22 @@ def _set_busy_timeout(milliseconds: float) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
 
+# What databases say when a write lost to a concurrent one and would succeed if retried.
+BUSY_ERRORS = (
+    "database is locked",  # SQLite
+    "lock timeout",
+    "could not obtain lock",
+    "deadlock detected",  # PostgreSQL
+    "could not serialize access",
+)
+
+
 def is_database_busy(error: Exception) -> bool:
-    """Whether a database error means "another writer holds the lock; try again soon"."""
+    """Whether a database error means "another writer is in the way; try again soon"."""
     if not isinstance(error, OperationalError):
         return False
     text = str(error).lower()
-    return "database is locked" in text or "lock timeout" in text or "could not obtain lock" in text
+    return any(phrase in text for phrase in BUSY_ERRORS)
 
 
 def locked(queryset: QuerySet) -> QuerySet:

@@ -5,10 +5,13 @@ through a report. Notifications and blocks are for superusers to inspect.
 """
 
 from django.contrib import admin, messages
+from django.db.models import F
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
+from accounts.permissions import manageable_users
 from messaging.models import Block, Notification, Report
 from messaging.services import report_resolve
 
@@ -21,12 +24,21 @@ class ReportAdmin(admin.ModelAdmin):
     list_select_related = ["reported", "reporter", "resolved_by"]
     list_filter = [("resolved", admin.EmptyFieldListFilter), "created"]
     search_fields = ["reported__username", "reporter__username"]
-    ordering = ["resolved", "-created"]
+    # Open reports first (NULL sorts last on PostgreSQL unless told), newest first.
+    ordering = [F("resolved").asc(nulls_first=True), "-created"]
     fields = ["reporter", "reported", "reason", "created", "resolved", "resolved_by",
               "reported_messages"]  # fmt: skip
     readonly_fields = fields
     actions = ["resolve"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        """Moderators see reports about the members they may act on: ordinary members,
+        never themselves, staff or superusers (those are for superusers)."""
+        reports = super().get_queryset(request)
+        if request.user.is_superuser:
+            return reports
+        return reports.filter(reported__in=manageable_users(request.user, User.objects.all()))
 
     def has_add_permission(self, request):
         """Reports come from members only."""
@@ -83,6 +95,10 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
+        """Only superusers see this in the admin."""
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
         """Only superusers see this in the admin."""
         return request.user.is_active and request.user.is_superuser
 

@@ -20,7 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import MessagesFrom
+from accounts.permissions import can_manage_user
+from core.db import locked
 from core.ratelimit import rate_limit
+from core.text import clean_text
 from messaging.emails import unread_messages_email_compose
 from messaging.models import Block, Conversation, Message, MessageEmail, Notification, Report
 from messaging.selectors import blocks_between, unread_counts_key
@@ -94,9 +97,10 @@ def message_send(*, sender, recipient, body: str) -> Message:
     if sender.pk == recipient.pk:
         raise ValidationError(_("You cannot send a message to yourself."), code="self_message")
     with transaction.atomic():
-        # Both sides of the conversation, locked: sends between two members (a double
-        # click, an answer crossing a message) happen one after the other.
-        conversation_ids = _conversations_locked(first=sender, second=recipient)
+        # Sends, blocks and follows between two members (a double click, an answer
+        # crossing a message, a block during a send) happen one after the other.
+        pair_lock(first=sender, second=recipient)
+        conversation_ids = _conversations_ensure(first=sender, second=recipient)
         refusal = message_refusal(sender=sender, recipient=recipient)
         if refusal:
             raise MessageRefused(refusal)
@@ -168,16 +172,23 @@ def messages_bulk_create(*, messages: Iterable[Message], batch_size: int = 5000)
     return len(prepared)
 
 
-def _conversations_locked(*, first, second) -> list[int]:
-    """The ids of both members' conversation rows, made if missing, locked until commit."""
-    pairs = [(first, second), (second, first)]
+def pair_lock(*, first, second) -> None:
+    """Lock both members' rows (in id order) until the transaction ends.
+
+    Everything that must see what the pair did last takes it: sending a message, blocking,
+    following. SQLite runs one writer at a time anyway.
+    """
+    locked(get_user_model().objects.filter(pk__in=[first.pk, second.pk]))
+
+
+def _conversations_ensure(*, first, second) -> list[int]:
+    """The ids of both members' conversation rows, made if missing (in owner id order)."""
+    pairs = sorted([(first, second), (second, first)], key=lambda pair: pair[0].pk)
     Conversation.objects.bulk_create(
         [Conversation(owner=owner, other=other) for owner, other in pairs], ignore_conflicts=True
     )
-    rows = Conversation.objects.filter(
-        Q(owner=first, other=second) | Q(owner=second, other=first)
-    ).select_for_update()
-    return list(rows.order_by("pk").values_list("pk", flat=True))
+    rows = Conversation.objects.filter(Q(owner=first, other=second) | Q(owner=second, other=first))
+    return list(rows.values_list("pk", flat=True))
 
 
 def messages_mark_read(*, reader, messages) -> int:
@@ -238,6 +249,7 @@ def block_create(*, blocker, blocked) -> Block:
         return existing
     rate_limit(scope="block", key=blocker.pk, rate=settings.BLOCK_RATE)
     with transaction.atomic():
+        pair_lock(first=blocker, second=blocked)
         block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
         if created:
             member_blocked.send(sender=Block, blocker=blocker, blocked=blocked)
@@ -257,7 +269,7 @@ def report_create(*, reporter, reported, reason: str = "") -> Report:
     """Report the conversation with `reported` to the moderators, with its latest messages."""
     if reporter.pk == reported.pk:
         raise ValidationError(_("You cannot report yourself."), code="self_report")
-    reason = reason.strip()
+    reason = clean_text(reason)
     if len(reason) > settings.REPORT_REASON_MAX_LENGTH:
         raise ValidationError(
             _("A reason has at most %(limit)d characters.")
@@ -280,7 +292,12 @@ def report_create(*, reporter, reported, reason: str = "") -> Report:
 
 
 def report_resolve(*, report: Report, moderator) -> Report:
-    """Mark `report` as dealt with by `moderator`."""
+    """Mark `report` as dealt with by `moderator`, who may act on the reported member.
+
+    Moderators never settle reports about themselves, staff or superusers.
+    """
+    if not can_manage_user(moderator, report.reported):
+        raise PermissionDenied(_("Only a superuser can resolve this report."))
     Report.objects.filter(pk=report.pk, resolved__isnull=True).update(
         resolved=timezone.now(), resolved_by=moderator
     )

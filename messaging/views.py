@@ -70,8 +70,8 @@ def conversation(request, username: str):
     if other.pk == request.user.pk:
         messages.info(request, _("You cannot send a message to yourself."))
         return redirect("inbox")
-    if other.username != username:
-        return redirect("conversation", username=other.username)
+    if other.username != username and request.method != "POST":
+        return redirect("conversation", username=other.username)  # a POST is not lost
     form = MessageForm(request.POST or None)
     write = FormWrite()
     if form.is_valid():

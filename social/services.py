@@ -18,7 +18,7 @@ from core.db import locked
 from core.ratelimit import rate_limit
 from messaging.models import Notification
 from messaging.selectors import blocks_between
-from messaging.services import notification_create
+from messaging.services import notification_create, pair_lock
 from social.models import Follow
 
 
@@ -42,6 +42,11 @@ def follow_create(*, follower, followed) -> Follow:
         raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
     rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
     with transaction.atomic():
+        # A block committed since the check above ends follows only once this one exists:
+        # look again with the pair locked, as block_create locks it.
+        pair_lock(first=follower, second=followed)
+        if blocks_between(first=follower, second=followed):
+            raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:

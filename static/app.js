@@ -11,8 +11,9 @@ function setUpCharCounters() {
         if (!counter) return;
         const limit = Number(textarea.dataset.charLimit);
         const update = () => {
-            // The server counts trimmed text with \n line breaks, as .value gives them.
-            const remaining = limit - textarea.value.trim().length;
+            // The server counts characters (code points, not UTF-16 units: an emoji is one)
+            // of the trimmed text with \n line breaks, as .value gives them.
+            const remaining = limit - [...textarea.value.trim()].length;
             const count = Math.abs(remaining);
             const template = remaining >= 0
                 ? ngettext("%(count)s character left", "%(count)s characters left", count)

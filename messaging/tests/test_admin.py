@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from messaging.models import Report
-from messaging.services import block_create, notification_create, report_create
+from messaging.models import Block, Report
+from messaging.services import block_create, notification_create, report_create, report_resolve
 from messaging.tests.factories import send
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,46 @@ def test_notifications_and_blocks_are_for_superusers(
 def test_a_moderator_with_a_granted_permission_still_sees_no_blocks(moderator_client, moderator):
     moderator.user_permissions.add(Permission.objects.get(codename="view_block"))
     assert moderator_client.get(reverse("admin:messaging_block_changelist")).status_code == 403
+
+
+def test_moderators_never_see_or_settle_reports_about_themselves_or_superusers(
+    moderator_client, moderator, admin_user, user
+):
+    send(moderator, user, "a moderator's message")
+    send(admin_user, user, "a superuser's message")
+    about_moderator = report_create(reporter=user, reported=moderator, reason="harassment")
+    about_superuser = report_create(reporter=user, reported=admin_user, reason="rude")
+    listed = moderator_client.get(reverse("admin:messaging_report_changelist"))
+    assert list(listed.context["cl"].result_list) == []
+    moderator_client.post(
+        reverse("admin:messaging_report_changelist"),
+        {"action": "resolve", "_selected_action": [about_moderator.pk, about_superuser.pk]},
+    )
+    url = reverse("admin:messaging_report_change", args=[about_moderator.pk])
+    assert moderator_client.get(url).status_code == 302  # not found for them
+    for report in (about_moderator, about_superuser):
+        report.refresh_from_db()
+        assert report.resolved is None
+    with pytest.raises(PermissionDenied):
+        report_resolve(report=about_moderator, moderator=moderator)
+
+
+def test_open_reports_come_first(admin_client, admin_user, user, other_user):
+    send(other_user, user, "spam")
+    oldest = report_create(reporter=user, reported=other_user)
+    for _ in range(2):
+        report_resolve(
+            report=report_create(reporter=user, reported=other_user), moderator=admin_user
+        )
+    rows = admin_client.get(reverse("admin:messaging_report_changelist")).context["cl"].result_list
+    assert rows[0] == oldest
+
+
+def test_granted_permissions_do_not_open_superuser_pages(
+    moderator_client, moderator, user, other_user
+):
+    block = block_create(blocker=user, blocked=other_user)
+    moderator.user_permissions.add(Permission.objects.get(codename="delete_block"))
+    url = reverse("admin:messaging_block_delete", args=[block.pk])
+    assert moderator_client.post(url, {"post": "yes"}).status_code == 403
+    assert Block.objects.exists()

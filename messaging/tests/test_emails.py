@@ -125,6 +125,7 @@ def test_a_mail_server_that_is_down_loses_nothing(
     assert DBTaskResult.objects.count() == 2
 
 
+@pytest.mark.django_db(transaction=True)  # the worker opens connections of its own
 def test_the_worker_sends_it(user, other_user, send):
     away(other_user, minutes=60)
     send(user, other_user, "One")

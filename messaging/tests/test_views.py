@@ -262,3 +262,17 @@ def test_a_rate_limited_message_keeps_its_text(member_client, settings, other_us
     assert "You are doing that too often" in response.content.decode()
     assert "second words" in response.content.decode()
     assert Message.objects.count() == 1
+
+
+def test_a_message_to_a_differently_cased_address_is_sent(member_client, other_user):
+    url = reverse("conversation", args=[other_user.username.upper()])
+    response = member_client.post(url, {"body": "still sent"})
+    assert response.status_code == 302
+    assert Message.objects.get().recipient == other_user
+
+
+def test_report_reasons_are_cleaned(member_client, user, other_user):
+    send(other_user, user, "spam")
+    url = reverse("report", args=[other_user.username])
+    member_client.post(url, {"reason": "  \x1b[2J\x07bad\u202e  "})
+    assert Report.objects.get().reason == "[2Jbad\u202e"  # controls go, marks stay

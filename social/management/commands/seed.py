@@ -4,12 +4,15 @@ import random
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from messaging.models import Message
+from messaging.services import messages_bulk_create
 from posts.models import Post
 from posts.services import posts_bulk_create
 from social.models import Follow
@@ -34,6 +37,17 @@ TAILS = (
     "", "", "", " What do you think?", " Highly recommended.", " Never again!",
     " More soon.", " See https://example.com/notes for details.", "\nThanks for reading.",
 )  # fmt: skip
+GREETINGS = ("", "", "", "", "Hi!", "Hey!", "Thanks!", "Ha!", "Good morning!", "Sorry, late reply.")
+MESSAGE_LINES = (
+    "have you seen {subject}?", "what do you think of {subject}?", "{subject} {opinion}.",
+    "I told you {subject} {opinion}!", "can you send me the link about {subject}?",
+    "are we still on for {day}?", "see you {day} then.", "not yet, maybe {day}.",
+    "let's talk about {subject} {day}.", "did you hear? {Subject} {opinion}.",
+)  # fmt: skip
+DAYS = ("tonight", "tomorrow", "on Friday", "this weekend", "next week", "after lunch")
+SIGN_OFFS = ("", "", "", " :)", " Talk soon.", " Cheers!", " Call me?", "\nxx")
+# Messages are saved in batches of this many (bounded memory, few inbox updates).
+MESSAGE_BATCH = 20_000
 
 
 def fake_post_body(rng: random.Random) -> str:
@@ -45,10 +59,27 @@ def fake_post_body(rng: random.Random) -> str:
     return " ".join(sentences) + rng.choice(TAILS)
 
 
-class Command(BaseCommand):
-    """manage.py seed --users N --posts N --follows N [--seed S]"""
+def fake_message_body(rng: random.Random) -> str:
+    """A short, plausible private message (within the length a message may have)."""
+    lines = []
+    for template in rng.sample(MESSAGE_LINES, rng.randint(1, 2)):
+        subject = rng.choice(SUBJECTS)
+        line = template.format(
+            subject=subject,
+            Subject=subject.capitalize(),
+            opinion=rng.choice(OPINIONS),
+            day=rng.choice(DAYS),
+        )
+        lines.append(line[0].upper() + line[1:])
+    body = f"{rng.choice(GREETINGS)} {' '.join(lines)}{rng.choice(SIGN_OFFS)}".strip()
+    # Two long lines may not fit: the first alone always does.
+    return body if len(body) <= settings.MESSAGE_MAX_LENGTH else lines[0]
 
-    help = "Add demo users, posts and follows (deterministic for a given --seed)."
+
+class Command(BaseCommand):
+    """manage.py seed --users N --posts N --follows N [--messages N] [--seed S]"""
+
+    help = "Add demo users, posts, follows and messages (deterministic for a given --seed)."
 
     def add_arguments(self, parser):
         parser.add_argument("--users", type=int, default=50, help="users to create")
@@ -63,33 +94,52 @@ class Command(BaseCommand):
             help="who follows whom: anyone alike (uniform), or mostly the most prolific "
             "authors, so that a few members have most followers (skewed)",
         )
+        parser.add_argument(
+            "--messages",
+            type=int,
+            default=0,
+            help="private messages to create in all: most members write to a handful of "
+            "others, a few to many, and the first two members have a long conversation "
+            "(one message in a hundred)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed")
         parser.add_argument(
             "--password", default="microblog-demo", help="password of every demo user"
         )
 
-    def handle(self, *args, users, posts, follows, shape, seed, password, **options):
-        if min(users, posts, follows) < 0:
-            raise CommandError("--users, --posts and --follows cannot be negative.")
+    def handle(self, *args, users, posts, follows, messages, shape, seed, password, **options):
+        if min(users, posts, follows, messages) < 0:
+            raise CommandError("--users, --posts, --follows and --messages cannot be negative.")
         rng = random.Random(seed)
         now = timezone.now()
         with transaction.atomic():
             new_users = self.create_users(rng, users, password, now)
-            # The first authors write the most (and, skewed, are the most followed).
+            # The first authors write the most (and, skewed, are the most followed); they
+            # also have the most correspondents, the first two a long conversation.
             authors = new_users or list(User.objects.filter(is_active=True).order_by("pk"))
             if posts and not authors:
                 raise CommandError("There are no users to write the posts: pass --users.")
+            if messages and len(authors) < 2:
+                raise CommandError(
+                    "There are not two users to exchange the messages: pass --users."
+                )
             post_count = self.create_posts(rng, authors, posts, now) if authors else 0
             follow_count = self.create_follows(
                 rng, new_users, follows, popular=authors, shape=shape
             )
+            long_pair = self.create_messages(rng, authors, messages, now) if messages else None
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Created {len(new_users)} users, {post_count} posts "
-                    f"and {follow_count} follows."
+                    f"Created {len(new_users)} users, {post_count} posts, "
+                    f"{follow_count} follows and {messages} messages."
                 )
             )
+            if long_pair:
+                first, second, length = long_pair
+                self.stdout.write(
+                    f"Long conversation: {first.username} and {second.username}, {length} messages."
+                )
             if new_users:
                 self.stdout.write(f"Every demo user's password is {password!r}.")
 
@@ -172,3 +222,70 @@ class Command(BaseCommand):
             user_ids={pk for f in follows for pk in (f.follower_id, f.followed_id)}
         )
         return len(follows)
+
+    def create_messages(self, rng, members, count, now) -> tuple[User, User, int]:
+        """Create `count` messages over the last 90 days; the long conversation's pair and size.
+
+        Each member picks a handful of correspondents, the first members (the most prolific
+        authors) more often than the rest, so that a few members write with many; some
+        conversations are much longer than others. The first two members exchange one
+        message in a hundred, and at least two pages of them. Messages to a member from
+        before their last visit (a few days ago, weeks for some) are read, newer ones not.
+        """
+        ids = [member.pk for member in members]
+        long_pair = (ids[0], ids[1])
+        pairs = self.correspondents(rng, ids)
+        pairs.discard(long_pair)  # it gets the length asked for, no more
+        pairs = sorted(pairs)  # not in hash order: the same seed gives the same messages
+        long = min(count, max(count // 100, 2 * settings.MESSAGES_PER_PAGE)) if pairs else count
+        chosen = [long_pair] * long
+        if pairs:
+            # Heavy-tailed lengths, capped: some long conversations, none taking over.
+            lengths = [min(rng.paretovariate(1.5), 50) for _ in pairs]
+            chosen += rng.choices(pairs, weights=lengths, k=count - long)
+        rng.shuffle(chosen)  # the long conversation spans the whole period too
+        last_visit = {
+            pk: now
+            - timedelta(days=min(90.0, rng.expovariate(1 / 3)), seconds=rng.randint(0, 3600))
+            for pk in ids
+        }
+        offsets = sorted((rng.randint(0, 90 * 24 * 3600) for _ in range(count)), reverse=True)
+        # Oldest first, in batches: each batch moves the inbox lines on to its own latest.
+        for start in range(0, count, MESSAGE_BATCH):
+            batch = []
+            for pair, seconds_ago in zip(
+                chosen[start : start + MESSAGE_BATCH],
+                offsets[start : start + MESSAGE_BATCH],
+                strict=True,
+            ):
+                sender, recipient = pair if rng.random() < 0.5 else pair[::-1]
+                created = now - timedelta(seconds=seconds_ago, microseconds=rng.randint(0, 999_999))
+                seen = last_visit[recipient]
+                read = None
+                if created <= seen:
+                    read = min(created + timedelta(seconds=rng.randint(30, 12 * 3600)), seen)
+                batch.append(
+                    Message(
+                        sender_id=sender,
+                        recipient_id=recipient,
+                        body=fake_message_body(rng),
+                        created=created,
+                        read=read,
+                    )
+                )
+            messages_bulk_create(messages=batch, batch_size=5000)
+        return members[0], members[1], long
+
+    def correspondents(self, rng, ids) -> set[tuple[int, int]]:
+        """Who writes with whom, as (lower id, higher id) pairs.
+
+        Everyone picks one to six correspondents, a member's chance to be picked falling
+        with their rank in `ids`: most members end up with a handful, the first with many.
+        """
+        weights = [1 / rank for rank in range(1, len(ids) + 1)]
+        pairs = set()
+        for pk in ids:
+            for other in rng.choices(ids, weights=weights, k=rng.randint(1, 6)):
+                if other != pk:
+                    pairs.add((min(pk, other), max(pk, other)))
+        return pairs
