@@ -44,7 +44,7 @@ dev: install messages
 
 seed: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed --users 50 --posts 1000 --follows 10
+	$(PY) manage.py seed --users 50 --posts 1000 --follows 10 --messages 500
 
 test: install messages
 	$(PY) -m pytest

@@ -65,16 +65,21 @@ def manage(env: dict, *arguments: str) -> str:
     ).stdout  # fmt: skip
 
 
-def seed(env: dict, *, users: int, posts: int, follows: int) -> None:
-    """Migrate and add to the bench database (skewed: a few prolific, popular authors)."""
+def seed(env: dict, *, users: int, posts: int, follows: int, messages: int = 0) -> None:
+    """Migrate and add to the bench database (skewed: a few prolific, popular authors).
+
+    Messages, if any, go mostly to and from the same few members; the first two members
+    exchange one in a hundred (see `manage.py seed --help`).
+    """
     began = time.perf_counter()
     manage(env, "migrate", "--no-input")
     manage(env, "seed", f"--users={users}", f"--posts={posts}", f"--follows={follows}",
-           "--shape=skewed", f"--seed={posts}")  # fmt: skip
+           f"--messages={messages}", "--shape=skewed", f"--seed={posts}")  # fmt: skip
     if env["DATABASE_URL"].startswith("postgres"):
         manage(env, "dbshell", "--", "-c", "VACUUM ANALYZE")  # as autovacuum would, soon
-    print(f"seeded {users:,} members, {posts:,} posts, {follows} follows each (skewed) "
-          f"in {time.perf_counter() - began:.0f} s")  # fmt: skip
+    print(f"seeded {users:,} members, {posts:,} posts, {follows} follows each (skewed)"
+          + (f", {messages:,} messages" if messages else "")
+          + f" in {time.perf_counter() - began:.0f} s")  # fmt: skip
 
 
 def median_ms(call, repeat: int) -> float:

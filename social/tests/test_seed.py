@@ -48,6 +48,7 @@ def inbox_mismatches() -> set[tuple[int, int]]:
 
 
 def seed_output(**options) -> str:
+    """Run the seed command; what it printed."""
     out = StringIO()
     call_command("seed", stdout=out, **options)
     return out.getvalue()
