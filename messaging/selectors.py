@@ -128,7 +128,7 @@ def block_exists(*, blocker, blocked) -> bool:
 def blocks_between(*, first, second) -> set[int]:
     """The ids of whichever of the two members blocked the other (one query)."""
     pairs = Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first)
-    return set(Block.objects.filter(pairs).values_list("blocker_id", flat=True))
+    return set(Block.objects.filter(pairs).order_by().values_list("blocker_id", flat=True))
 
 
 def blocks_of(*, user) -> QuerySet[Block]:

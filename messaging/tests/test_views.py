@@ -276,3 +276,18 @@ def test_report_reasons_are_cleaned(member_client, user, other_user):
     url = reverse("report", args=[other_user.username])
     member_client.post(url, {"reason": "  \x1b[2J\x07bad\u202e  "})
     assert Report.objects.get().reason == "[2Jbad\u202e"  # controls go, marks stay
+
+
+def test_cached_rows_follow_what_they_show(client, user, other_user):
+    send(user, other_user, "are you there?")
+    client.force_login(other_user)
+    row_badge = "badge rounded-pill text-bg-primary"
+    assert row_badge in client.get(reverse("inbox")).content.decode()
+    client.get(conversation_url(user))  # reads it
+    assert row_badge not in client.get(reverse("inbox")).content.decode()
+    client.force_login(user)
+    page = client.get(conversation_url(other_user)).content.decode()
+    assert "· Read" in " ".join(page.split())
+    user.language = "es"
+    user.save()
+    assert "Leído" in client.get(conversation_url(other_user)).content.decode()
