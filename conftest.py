@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.ratelimit import forget_local_counts
 from messaging.models import Message, Notification
-from messaging.services import messages_bulk_create, notification_create
+from messaging.services.messages import messages_bulk_create
+from messaging.services.notifications import notification_create
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
 

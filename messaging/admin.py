@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from accounts.permissions import manageable_users
 from messaging.models import Block, Notification, Report
-from messaging.services import report_resolve
+from messaging.services.reports import report_resolve
 
 
 @admin.register(Report)

@@ -22,7 +22,8 @@ from messaging.selectors import (
     notifications_for,
     unread_by_sender,
 )
-from messaging.services import message_send, messages_mark_read, notifications_mark_read
+from messaging.services.messages import message_send, messages_mark_read
+from messaging.services.notifications import notifications_mark_read
 from messaging.validators import normalize_message_body
 
 CURSOR_PARAMETER = OpenApiParameter(

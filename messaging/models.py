@@ -83,7 +83,7 @@ class Message(models.Model):
 class Conversation(models.Model):
     """One line of `owner`'s inbox: their exchange with `other`, and its latest message.
 
-    Two per pair of members (one each), kept by messaging.services.message_send, so that
+    Two per pair of members (one each), kept by messaging.services.messages.message_send, so that
     an inbox is read newest activity first from an index, however many messages it holds.
     """
 

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from messaging.services import unread_messages_email_send
+from messaging.services.message_emails import unread_messages_email_send
 
 
 @task

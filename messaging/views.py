@@ -30,17 +30,15 @@ from messaging.selectors import (
     unread_by_sender,
     unread_counts,
 )
-from messaging.services import (
-    REPORTED_MESSAGES,
-    block_create,
-    block_delete,
+from messaging.services.blocks import block_create, block_delete
+from messaging.services.messages import (
     message_refusal,
     message_send,
     messages_mark_read,
     messaging_settings_update,
-    notifications_mark_read,
-    report_create,
 )
+from messaging.services.notifications import notifications_mark_read
+from messaging.services.reports import REPORTED_MESSAGES, report_create
 
 # The polling answer lists at most this many new notifications (the newest).
 POLL_MAX_ITEMS = 50

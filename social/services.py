@@ -18,7 +18,8 @@ from core.db import locked
 from core.ratelimit import rate_limit
 from messaging.models import Notification
 from messaging.selectors import blocks_between
-from messaging.services import notification_create, pair_lock
+from messaging.services.messages import pair_lock
+from messaging.services.notifications import notification_create
 from social.models import Follow
 
 

@@ -1,7 +1,7 @@
 """Factories for messages (through the service that keeps both inboxes)."""
 
 from messaging.models import Message
-from messaging.services import messages_bulk_create
+from messaging.services.messages import messages_bulk_create
 
 
 def send(sender, recipient, body="Hello there") -> Message:

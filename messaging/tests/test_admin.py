@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from messaging.models import Block, Report
-from messaging.services import block_create, notification_create, report_create, report_resolve
+from messaging.services.blocks import block_create
+from messaging.services.notifications import notification_create
+from messaging.services.reports import report_create, report_resolve
 from messaging.tests.factories import send
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import MessagesFrom
 from accounts.tests.factories import UserFactory
 from messaging.models import Message, Notification
-from messaging.services import block_create
+from messaging.services.blocks import block_create
 from messaging.tests.factories import send
 from social.services import follow_create
 

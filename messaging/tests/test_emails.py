@@ -9,7 +9,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from messaging.models import MessageEmail
-from messaging.services import message_send, messages_mark_read, unread_messages_email_send
+from messaging.services.message_emails import unread_messages_email_send
+from messaging.services.messages import message_send, messages_mark_read
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from messaging.models import Block, Message
-from messaging.services import block_create
+from messaging.services.blocks import block_create
 from social.models import Follow
 from social.services import follow_create
 

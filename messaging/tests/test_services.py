@@ -21,17 +21,15 @@ from messaging.selectors import (
     unread_by_sender,
     unread_counts,
 )
-from messaging.services import (
+from messaging.services.blocks import block_create, block_delete
+from messaging.services.messages import (
     MessageRefused,
-    block_create,
-    block_delete,
     message_send,
     messages_bulk_create,
     messages_mark_read,
-    notification_create,
-    notifications_mark_read,
-    report_create,
 )
+from messaging.services.notifications import notification_create, notifications_mark_read
+from messaging.services.reports import report_create
 from messaging.tests.factories import send
 from social.models import Follow
 from social.services import follow_create

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.models import MessagesFrom
 from accounts.tests.factories import UserFactory
 from messaging.models import Block, Message, Notification, Report
-from messaging.services import block_create, notification_create
+from messaging.services.blocks import block_create
+from messaging.services.notifications import notification_create
 from messaging.tests.factories import send
 from social.models import Follow
 from social.services import follow_create

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from messaging.models import Message
-from messaging.services import messages_bulk_create
+from messaging.services.messages import messages_bulk_create
 from posts.models import Post
 from posts.services import posts_bulk_create
 from social.models import Follow

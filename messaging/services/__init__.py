@@ -1,0 +1,1 @@
+"""Writes of the messaging app, one module per concept."""

@@ -1,0 +1,46 @@
+"""Writes on notifications, and the forgetting of cached badge counts.
+
+Badge counts are cached (messaging.selectors.cached_unread_counts): every write that changes
+what a member's badges show forgets their counts once it has committed.
+"""
+
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from messaging.models import Notification
+from messaging.selectors import unread_counts_key
+
+
+def unread_counts_forget(*, user_ids) -> None:
+    """Forget these members' cached badge counts now and once the transaction commits.
+
+    A page read between the two may cache counts from before the commit; the second
+    forgetting drops them.
+    """
+    keys = [unread_counts_key(pk) for pk in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(partial(cache.delete_many, keys))
+
+
+def notification_create(*, recipient, kind: str, key: str, actor=None, data=None) -> Notification:
+    """Tell `recipient` that `kind` happened; the same `key` again gives the first one."""
+    with transaction.atomic():
+        notification, _created = Notification.objects.get_or_create(
+            recipient=recipient,
+            key=key,
+            defaults={"kind": kind, "actor": actor, "data": data or {}},
+        )
+        unread_counts_forget(user_ids=[recipient.pk])
+    return notification
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark all `user`'s notifications as read; how many were unread."""
+    unread = Notification.objects.filter(recipient=user, read__isnull=True)
+    with transaction.atomic():
+        marked = unread.update(read=timezone.now())
+        unread_counts_forget(user_ids=[user.pk])
+    return marked
