@@ -109,10 +109,12 @@ def unread_counts_key(user_id: int) -> str:
     return f"unread-counts:{user_id}"
 
 
-def cached_unread_counts(*, user) -> UnreadCounts:
-    """Both badge counts of `user`: from the shared cache, else one query (then cached)."""
+def cached_unread_counts(*, user, fresh: bool = False) -> UnreadCounts:
+    """Both badge counts of `user`: from the shared cache, else (or if `fresh`) one query,
+    then cached. The polling answer asks for fresh counts: they also catch what no write
+    forgot (a sender deactivated since) for the next page."""
     key = unread_counts_key(user.pk)
-    cached = cache.get(key)
+    cached = None if fresh else cache.get(key)
     if cached is not None:
         return UnreadCounts(*cached)
     counts = unread_counts(user=user)

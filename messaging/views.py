@@ -24,11 +24,11 @@ from messaging.selectors import (
     block_exists,
     blocks_between,
     blocks_of,
+    cached_unread_counts,
     conversation_messages,
     inbox_conversations,
     notifications_for,
     unread_by_sender,
-    unread_counts,
 )
 from messaging.services.blocks import block_create, block_delete
 from messaging.services.messages import (
@@ -191,7 +191,7 @@ def notifications_poll(request) -> JsonResponse:
         error = _("`since` must be a time in seconds since 1970.")
         return JsonResponse({"error": "Bad Request", "message": error}, status=400)
     now = datetime.now(tz=UTC).timestamp()
-    counts = unread_counts(user=request.user)
+    counts = cached_unread_counts(user=request.user, fresh=True)
     items = [
         {"name": "unread_message_count", "data": counts.messages, "timestamp": now},
         {"name": "unread_notification_count", "data": counts.notifications, "timestamp": now},

@@ -292,3 +292,12 @@ def test_cached_rows_follow_what_they_show(client, user, other_user):
     user.language = "es"
     user.save()
     assert "Leído" in client.get(conversation_url(other_user)).content.decode()
+
+
+def test_polling_refreshes_the_counts_pages_show(member_client, user, other_user):
+    send(other_user, user, "hi")
+    assert member_client.get(reverse("explore")).context["unread_counts"].messages == 1
+    other_user.is_active = False  # no messaging write forgets the cached counts
+    other_user.save()
+    member_client.get(reverse("notifications"), HTTP_ACCEPT="application/json")
+    assert member_client.get(reverse("explore")).context["unread_counts"].messages == 0
