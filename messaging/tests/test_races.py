@@ -9,6 +9,7 @@ from django.test import Client
 from accounts.tests.factories import UserFactory
 from messaging.models import Block, Message
 from messaging.services.blocks import block_create
+from messaging.services.messages import messages_mark_read
 from social.models import Follow
 from social.services import follow_create
 
@@ -84,3 +85,16 @@ def test_no_follow_outlives_a_block():
         )
         assert Block.objects.filter(blocker=bob, blocked=alice).exists()
         assert not Follow.objects.filter(follower=alice, followed=bob).exists()
+
+
+def test_two_tabs_reading_mark_each_message_once():
+    alice, bob = UserFactory(), UserFactory()
+    for i in range(20):
+        Message.objects.create(sender=bob, recipient=alice, body=f"m{i}")
+    messages = list(Message.objects.all())
+    marked = at_once(
+        lambda: messages_mark_read(reader=alice, messages=messages),
+        lambda: messages_mark_read(reader=alice, messages=messages),
+    )
+    assert sum(marked) == 20
+    assert not Message.objects.filter(read__isnull=True).exists()

@@ -301,3 +301,28 @@ def test_polling_refreshes_the_counts_pages_show(member_client, user, other_user
     other_user.save()
     member_client.get(reverse("notifications"), HTTP_ACCEPT="application/json")
     assert member_client.get(reverse("explore")).context["unread_counts"].messages == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?before=garbage", "?after=99999999999999999999999-1", "?before=1-0", "?after=-5-x"],
+)
+def test_bad_cursors_show_a_page(member_client, user, other_user, query):
+    send(other_user, user, "hello")
+    for url in (reverse("inbox"), conversation_url(other_user), reverse("notifications")):
+        assert member_client.get(url + query).status_code == 200
+
+
+def test_unknown_members_are_404_everywhere(member_client):
+    for name in ("block", "unblock", "report", "conversation"):
+        assert member_client.post(reverse(name, args=["nobody-at-all"])).status_code == 404
+
+
+def test_a_too_long_report_reason_is_a_form_error(member_client, user, other_user):
+    send(other_user, user, "spam")
+    response = member_client.post(
+        reverse("report", args=[other_user.username]), {"reason": "x" * 501}
+    )
+    assert response.status_code == 200
+    assert "at most 500 characters" in response.content.decode()
+    assert not Report.objects.exists()
