@@ -33,6 +33,7 @@ static: install
 # worker. Plain HTTP on this machine, so cookies are not limited to HTTPS.
 run: export DEBUG ?= false
 run: export SECURE_COOKIES ?= false
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install messages static
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/honcho --procfile Procfile.run start
