@@ -39,6 +39,7 @@ run: install messages static
 	$(VENV)/bin/honcho --procfile Procfile.run start
 
 dev: export DEBUG ?= true
+dev: export SITE_URL ?= http://$(HOST):$(PORT)
 dev: install messages
 	$(PY) manage.py migrate --no-input
 	$(VENV)/bin/honcho --procfile Procfile.dev start
