@@ -31,6 +31,8 @@ def mailer_from_url(url: str) -> dict:
             "port": parts.port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[scheme],
             "use_tls": scheme == "smtp+tls",
             "use_ssl": scheme == "smtp+ssl",
+            # A mail server that stops answering fails the send instead of hanging it.
+            "timeout": 10,
         }
         if parts.username:
             options["username"] = unquote(parts.username)

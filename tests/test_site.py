@@ -129,6 +129,7 @@ class TestMailerUrl:
                 "port": 587,
                 "use_tls": True,
                 "use_ssl": False,
+                "timeout": 10,
                 "username": "me@example.com",
                 "password": "p@ss",
             },

@@ -3,7 +3,9 @@
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from smtplib import SMTPRecipientsRefused
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -62,9 +64,11 @@ def _message_email_enqueue(*, user_id: int, due: datetime) -> None:
 def unread_messages_email_send(*, user_id: int, now: datetime | None = None) -> bool:
     """Send the member their due e-mail about unread messages; True if one went out.
 
-    Nothing is sent when they came back or read everything meanwhile, or turned the
-    e-mails off; while they are around, the e-mail waits until they have been away long
-    enough. A mail server that refuses is tried again a few minutes later.
+    Nothing is sent when they came back or read everything meanwhile, turned the e-mails
+    off, or have no confirmed address; while they are around, the e-mail waits until they
+    have been away long enough. The batch is claimed in a short transaction and sent
+    after it (a slow mail server never holds the database); a mail server that fails is
+    tried again a few minutes later, one that refuses the address is not.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -80,21 +84,36 @@ def unread_messages_email_send(*, user_id: int, now: datetime | None = None) -> 
             _message_email_enqueue(user_id=user_id, due=state.due)
             return False
         email = None
-        if wanted and user.email:
+        if wanted and _confirmed_address(user):
             email = unread_messages_email_compose(user=user, since=state.last_sent)
-        if email is None:
-            state.due = None
-            state.save(update_fields=["due"])
-            return False
-        try:
-            email.send()
-        except Exception:  # any mail server or ESP failure: keep the batch, try later
-            logger.warning("Unread messages e-mail to %s not sent", user_id, exc_info=True)
-            state.due = now + MESSAGE_EMAIL_RETRY
-            state.save(update_fields=["due"])
-            _message_email_enqueue(user_id=user_id, due=state.due)
-            return False
+        previous = state.last_sent
+        # Claimed: a message that comes while the e-mail goes out schedules the next one.
         state.due = None
-        state.last_sent = now
+        if email is not None:
+            state.last_sent = now
         state.save(update_fields=["due", "last_sent"])
+    if email is None:
+        return False
+    try:
+        email.send()
+    except SMTPRecipientsRefused:
+        logger.warning("Unread messages e-mail to %s refused for its address", user_id)
+        return False
+    except Exception:  # any other mail server or ESP failure: keep the batch, try later
+        logger.warning("Unread messages e-mail to %s not sent", user_id, exc_info=True)
+        with transaction.atomic():
+            retry = now + MESSAGE_EMAIL_RETRY
+            MessageEmail.objects.filter(user_id=user_id, last_sent=now).update(
+                last_sent=previous, due=retry
+            )
+            _message_email_enqueue(user_id=user_id, due=retry)
+        return False
     return True
+
+
+def _confirmed_address(user) -> bool:
+    """Whether the member's address is one they confirmed (mail goes nowhere else)."""
+    return (
+        bool(user.email)
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )

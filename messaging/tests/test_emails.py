@@ -1,10 +1,14 @@
 """E-mails about unread messages: scheduled by the task worker, batched, only when away."""
 
 from datetime import timedelta
+from smtplib import SMTPRecipientsRefused
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -21,6 +25,13 @@ AWAY = timedelta(minutes=15)
 def database_tasks(settings):
     """The production task backend (django-tasks-db): tasks wait in a table until due."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def confirmed_addresses(user, other_user):
+    """Both members confirmed their address (mail goes to confirmed addresses only)."""
+    for member in (user, other_user):
+        EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
 
 
 @pytest.fixture
@@ -122,7 +133,9 @@ def test_a_mail_server_that_is_down_loses_nothing(
     now = timezone.now() + AWAY
     with django_capture_on_commit_callbacks(execute=True):
         assert not unread_messages_email_send(user_id=other_user.pk, now=now)
-    assert MessageEmail.objects.get().due == now + timedelta(minutes=5)  # tried again later
+    state = MessageEmail.objects.get()
+    assert state.due == now + timedelta(minutes=5)  # tried again later
+    assert state.last_sent is None  # the batch was not delivered
     assert DBTaskResult.objects.count() == 2
 
 
@@ -136,3 +149,54 @@ def test_the_worker_sends_it(user, other_user, send):
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
     assert len(mail.outbox) == 1
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_only_a_confirmed_address_gets_it(user, other_user, send):
+    away(other_user)
+    EmailAddress.objects.filter(user=other_user).update(verified=False)
+    send(user, other_user, "One")
+    assert not unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert mail.outbox == []
+
+
+def test_a_refused_address_is_not_retried(user, other_user, send, monkeypatch):
+    away(other_user)
+    send(user, other_user, "One")
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPRecipientsRefused({other_user.email: (550, b"No such user")})
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    assert not unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert MessageEmail.objects.get().due is None
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_message_during_the_send_gets_its_own_email(user, other_user, send, monkeypatch):
+    away(other_user)
+    send(user, other_user, "One")
+    real_send = EmailMessage.send
+
+    def send_slowly(self, *args, **kwargs):
+        send(user, other_user, "Two, while the first e-mail goes out")
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", send_slowly)
+    assert unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert MessageEmail.objects.get().due is not None  # the next e-mail is scheduled
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_sending_holds_no_transaction(user, other_user, send, monkeypatch):
+    away(other_user)
+    send(user, other_user, "One")
+    seen = []
+    real_send = EmailMessage.send
+
+    def send_and_look(self, *args, **kwargs):
+        seen.append(connection.in_atomic_block and len(connection.savepoint_ids))
+        return real_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", send_and_look)
+    assert unread_messages_email_send(user_id=other_user.pk, now=timezone.now() + AWAY)
+    assert seen == [0]  # only the test's own transaction is open, no savepoint of ours
