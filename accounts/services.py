@@ -15,7 +15,7 @@ from accounts.avatars import avatar_from_upload
 from accounts.models import User
 from accounts.passwords import current_password_is_right
 from accounts.validators import uniqueness_errors, validate_username
-from core.db import bookkeeping_write
+from core.db import bookkeeping_write, locked
 from core.ratelimit import rate_limit
 from core.text import clean_text
 from social.selectors import follow_neighbour_ids
@@ -172,7 +172,12 @@ def users_active_set(*, users, active: bool) -> int:
     A deactivated member disappears with all they did, their follows included: the
     members around them are recounted.
     """
-    changed = list(users.exclude(is_active=active).values_list("pk", flat=True))
-    User.objects.filter(pk__in=changed).update(is_active=active)
-    follow_counts_refresh(user_ids=follow_neighbour_ids(user_ids=changed))
+    with transaction.atomic():
+        changed = list(users.exclude(is_active=active).values_list("pk", flat=True))
+        neighbours = follow_neighbour_ids(user_ids=changed)
+        # Everyone involved locked at once, in id order, as every write between two
+        # members locks them (messaging.services.messages.pair_lock): no deadlock.
+        locked(User.objects.filter(pk__in=set(changed) | neighbours))
+        User.objects.filter(pk__in=changed).update(is_active=active)
+        follow_counts_refresh(user_ids=neighbours)
     return len(changed)

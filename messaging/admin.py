@@ -33,12 +33,13 @@ class ReportAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        """Moderators see reports about the members they may act on: ordinary members,
+        """Moderators see reports between the members they may act on: ordinary members,
         never themselves, staff or superusers (those are for superusers)."""
         reports = super().get_queryset(request)
         if request.user.is_superuser:
             return reports
-        return reports.filter(reported__in=manageable_users(request.user, User.objects.all()))
+        manageable = manageable_users(request.user, User.objects.all())
+        return reports.filter(reported__in=manageable, reporter__in=manageable)
 
     def has_add_permission(self, request):
         """Reports come from members only."""

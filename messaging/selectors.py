@@ -104,21 +104,29 @@ def unread_counts(*, user) -> UnreadCounts:
     return UnreadCounts(messages=messages, notifications=notifications)
 
 
-def unread_counts_key(user_id: int) -> str:
-    """The cache key of a member's badge counts (messaging.services forgets it on writes)."""
-    return f"unread-counts:{user_id}"
+def unread_counts_keys(user_id: int) -> tuple[str, str]:
+    """The cache keys of a member's badge counts: their version, and the counts."""
+    return f"unread-version:{user_id}", f"unread-counts:{user_id}"
 
 
 def cached_unread_counts(*, user, fresh: bool = False) -> UnreadCounts:
     """Both badge counts of `user`: from the shared cache, else (or if `fresh`) one query,
     then cached. The polling answer asks for fresh counts: they also catch what no write
-    forgot (a sender deactivated since) for the next page."""
-    key = unread_counts_key(user.pk)
-    cached = None if fresh else cache.get(key)
-    if cached is not None:
-        return UnreadCounts(*cached)
+    forgot (a sender deactivated since) for the next page.
+
+    Counts are kept with the version they were counted at; a write that changes them
+    moves the version on (messaging.services.notifications.unread_counts_forget), so
+    counts read before a write and stored after it are never used.
+    """
+    version_key, counts_key = unread_counts_keys(user.pk)
+    cached = cache.get_many([version_key, counts_key])
+    version = cached.get(version_key, 0)
+    entry = cached.get(counts_key)
+    if not fresh and entry is not None and entry[0] == version:
+        return UnreadCounts(*entry[1:])
     counts = unread_counts(user=user)
-    cache.set(key, (counts.messages, counts.notifications), UNREAD_COUNTS_CACHE_SECONDS)
+    entry = (version, counts.messages, counts.notifications)
+    cache.set(counts_key, entry, UNREAD_COUNTS_CACHE_SECONDS)
     return counts
 
 

@@ -45,13 +45,13 @@ def follow_create(*, follower, followed) -> Follow:
     with transaction.atomic():
         # A block committed since the check above ends follows only once this one exists:
         # look again with the pair locked, as block_create locks it.
-        pair_lock(first=follower, second=followed)
+        active = pair_lock(first=follower, second=followed)
         if blocks_between(first=follower, second=followed):
             raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:
-            _counts_add(follower=follower, followed=followed, delta=1)
+            _counts_add(follower=follower, followed=followed, active=active, delta=1)
             notification_create(
                 recipient=followed,
                 kind=Notification.Kind.FOLLOWER,
@@ -65,22 +65,26 @@ def follow_create(*, follower, followed) -> Follow:
 @transaction.atomic
 def follow_delete(*, follower, followed) -> bool:
     """Make `follower` stop following `followed`; True if they were following."""
+    # The pair first, as every other write between them (a block deletes this follow).
+    active = pair_lock(first=follower, second=followed)
     deleted, _details = Follow.objects.filter(follower=follower, followed=followed).delete()
     if deleted:
-        _counts_add(follower=follower, followed=followed, delta=-1)
+        _counts_add(follower=follower, followed=followed, active=active, delta=-1)
     return deleted > 0
 
 
-def _counts_add(*, follower, followed, delta: int) -> None:
+def _counts_add(*, follower, followed, active: dict[int, bool], delta: int) -> None:
     """Move both members' stored counts by `delta`, each only if the other is counted.
 
-    Rows are updated in id order, as follow_counts_refresh locks them: no deadlock.
+    `active` says who is active as the pair's lock read it (the objects the caller holds
+    may be older than a deactivation). Rows are updated in id order, as
+    follow_counts_refresh locks them: no deadlock.
     """
     users = get_user_model().objects
     changes = {}
-    if followed.is_active:
+    if active.get(followed.pk):
         changes[follower.pk] = {"following_count": F("following_count") + delta}
-    if follower.is_active:
+    if active.get(follower.pk):
         changes[followed.pk] = {"follower_count": F("follower_count") + delta}
     for pk in sorted(changes):
         users.filter(pk=pk).update(**changes[pk])

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from messaging.selectors import unread_counts_key
+from messaging.selectors import unread_counts_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def friend(user) -> str:
 
 
 def count_queries(client, url, user) -> int:
-    cache.delete(unread_counts_key(user.pk))
+    cache.delete_many(unread_counts_keys(user.pk))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import MessagesFrom
-from core.db import locked
 from core.ratelimit import rate_limit
 from messaging.models import Conversation, Message, Notification
 from messaging.selectors import blocks_between
@@ -141,13 +140,16 @@ def messages_bulk_create(*, messages: Iterable[Message], batch_size: int = 5000)
     return len(prepared)
 
 
-def pair_lock(*, first, second) -> None:
-    """Lock both members' rows (in id order) until the transaction ends.
+def pair_lock(*, first, second) -> dict[int, bool]:
+    """Lock both members' rows (in id order) until the transaction ends; whether each is
+    active, as locked.
 
     Everything that must see what the pair did last takes it: sending a message, blocking,
-    following. SQLite runs one writer at a time anyway.
+    following, unfollowing. It locks no key, so the members' own posts and notifications
+    (rows that point at them) are not held up. SQLite runs one writer at a time anyway.
     """
-    locked(get_user_model().objects.filter(pk__in=[first.pk, second.pk]))
+    rows = get_user_model().objects.filter(pk__in=[first.pk, second.pk])
+    return dict(rows.select_for_update(no_key=True).order_by("pk").values_list("pk", "is_active"))
 
 
 def _conversations_ensure(*, first, second) -> list[int]:

@@ -1,7 +1,7 @@
 """Writes on notifications, and the forgetting of cached badge counts.
 
 Badge counts are cached (messaging.selectors.cached_unread_counts): every write that changes
-what a member's badges show forgets their counts once it has committed.
+what a member's badges show outdates their counts (now and once it has committed).
 """
 
 from functools import partial
@@ -11,18 +11,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from messaging.models import Notification
-from messaging.selectors import unread_counts_key
+from messaging.selectors import unread_counts_keys
 
 
 def unread_counts_forget(*, user_ids) -> None:
-    """Forget these members' cached badge counts now and once the transaction commits.
+    """Outdate these members' cached badge counts now and once the transaction commits.
 
-    A page read between the two may cache counts from before the commit; the second
-    forgetting drops them.
+    A page read between the two may count from before the commit; the second move of
+    the version outdates what it stored.
     """
-    keys = [unread_counts_key(pk) for pk in user_ids]
-    cache.delete_many(keys)
-    transaction.on_commit(partial(cache.delete_many, keys))
+    version_keys = [unread_counts_keys(pk)[0] for pk in user_ids]
+    _versions_move(version_keys)
+    transaction.on_commit(partial(_versions_move, version_keys))
+
+
+def _versions_move(version_keys) -> None:
+    """Move each version on by one (starting it if it has not begun)."""
+    for key in version_keys:
+        cache.add(key, 0, None)
+        cache.incr(key)
 
 
 def notification_create(*, recipient, kind: str, key: str, actor=None, data=None) -> Notification:

@@ -42,11 +42,13 @@ def report_create(*, reporter, reported, reason: str = "") -> Report:
 
 
 def report_resolve(*, report: Report, moderator) -> Report:
-    """Mark `report` as dealt with by `moderator`, who may act on the reported member.
+    """Mark `report` as dealt with by `moderator`, who may act on both members.
 
-    Moderators never settle reports about themselves, staff or superusers.
+    Moderators never settle reports by or about themselves, staff or superusers.
     """
-    if not can_manage_user(moderator, report.reported):
+    if not (
+        can_manage_user(moderator, report.reported) and can_manage_user(moderator, report.reporter)
+    ):
         raise PermissionDenied(_("Only a superuser can resolve this report."))
     Report.objects.filter(pk=report.pk, resolved__isnull=True).update(
         resolved=timezone.now(), resolved_by=moderator

@@ -128,3 +128,12 @@ def test_granted_permissions_do_not_open_superuser_pages(
     url = reverse("admin:messaging_block_delete", args=[block.pk])
     assert moderator_client.post(url, {"post": "yes"}).status_code == 403
     assert Block.objects.exists()
+
+
+def test_moderators_never_settle_reports_they_filed(moderator_client, moderator, user):
+    send(user, moderator, "hello moderator")
+    filed = report_create(reporter=moderator, reported=user, reason="I report this myself")
+    listed = moderator_client.get(reverse("admin:messaging_report_changelist"))
+    assert list(listed.context["cl"].result_list) == []
+    with pytest.raises(PermissionDenied):
+        report_resolve(report=filed, moderator=moderator)

@@ -6,12 +6,15 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from accounts.models import User
+from accounts.services import users_active_set
 from accounts.tests.factories import UserFactory
 from messaging.models import Block, Message
 from messaging.services.blocks import block_create
-from messaging.services.messages import messages_mark_read
+from messaging.services.messages import message_send, messages_mark_read
 from social.models import Follow
-from social.services import follow_create
+from social.services import follow_create, follow_delete
+from social.tests.counts import follow_counts_mismatches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,21 +47,31 @@ def at_once(*calls):
     return results
 
 
-@pytest.fixture
-def slow_inbox_writes():
-    """Each new inbox row takes 50 ms, as on a loaded server: a window for a deadlock."""
+def slow_down(table: str, event: str, seconds: float):
+    """Each `event` (INSERT, DELETE) on `table` waits, as on a loaded server: a window for
+    the races below."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE FUNCTION slow_insert() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(0.05);"
-            " RETURN NEW; END $$ LANGUAGE plpgsql;"
-            "CREATE TRIGGER slow_insert BEFORE INSERT ON messaging_conversation"
-            " FOR EACH ROW EXECUTE FUNCTION slow_insert();"
+            f"CREATE FUNCTION slow_{event}() RETURNS trigger AS $$ BEGIN"
+            f" PERFORM pg_sleep({seconds}); RETURN COALESCE(NEW, OLD); END $$ LANGUAGE plpgsql;"
+            f"CREATE TRIGGER slow_{event} BEFORE {event} ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION slow_{event}();"
         )
     yield
     with connection.cursor() as cursor:
-        cursor.execute(
-            "DROP TRIGGER slow_insert ON messaging_conversation; DROP FUNCTION slow_insert();"
-        )
+        cursor.execute(f"DROP TRIGGER slow_{event} ON {table}; DROP FUNCTION slow_{event}();")
+
+
+@pytest.fixture
+def slow_inbox_writes():
+    """New inbox rows take 50 ms."""
+    yield from slow_down("messaging_conversation", "INSERT", 0.05)
+
+
+@pytest.fixture
+def slow_unfollows():
+    """Deleting a follow takes 200 ms (the row locked meanwhile)."""
+    yield from slow_down("social_follow", "DELETE", 0.2)
 
 
 def test_first_messages_crossing_both_arrive(slow_inbox_writes):
@@ -98,3 +111,33 @@ def test_two_tabs_reading_mark_each_message_once():
     )
     assert sum(marked) == 20
     assert not Message.objects.filter(read__isnull=True).exists()
+
+
+def test_unfollow_and_block_at_once_end_in_a_block_and_no_follow(slow_unfollows):
+    for _ in range(3):
+        alice, bob = UserFactory(), UserFactory()
+        follow_create(follower=alice, followed=bob)
+        results = at_once(
+            lambda: follow_delete(follower=alice, followed=bob),  # noqa: B023
+            lambda: block_create(blocker=bob, blocked=alice),  # noqa: B023
+        )
+        assert not any(isinstance(result, Exception) for result in results), results
+        assert not Follow.objects.exists()
+        assert follow_counts_mismatches() == []
+
+
+def test_deactivating_a_member_while_their_neighbours_write():
+    for _ in range(5):
+        member, neighbours = UserFactory(), [UserFactory() for _ in range(3)]
+        for neighbour in neighbours:
+            follow_create(follower=neighbour, followed=member)
+        results = at_once(
+            lambda: users_active_set(users=User.objects.filter(pk=member.pk), active=False),  # noqa: B023
+            *[
+                lambda n=n: follow_delete(follower=n, followed=member)  # noqa: B023
+                for n in neighbours
+            ],
+            lambda: message_send(sender=neighbours[0], recipient=member, body="hi"),  # noqa: B023
+        )
+        assert not any(isinstance(result, Exception) for result in results), results
+        assert follow_counts_mismatches() == []

@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,7 @@ from messaging.selectors import (
     notifications_for,
     unread_by_sender,
     unread_counts,
+    unread_counts_keys,
 )
 from messaging.services.blocks import block_create, block_delete
 from messaging.services.messages import (
@@ -266,3 +268,12 @@ def test_bulk_messages_leave_each_inbox_on_its_latest(user, other_user):
     messages_bulk_create(messages=[new, old])
     for owner in (user, other_user):
         assert inbox_conversations(user=owner).get().last_message == new
+
+
+def test_counts_read_before_a_write_and_stored_after_it_are_not_used(user, other_user):
+    send(other_user, user, "unread")
+    stale = unread_counts(user=user)  # a poll counts...
+    messages_mark_read(reader=user, messages=Message.objects.all())  # ...another tab reads...
+    _version_key, counts_key = unread_counts_keys(user.pk)
+    cache.set(counts_key, (0, stale.messages, stale.notifications))  # ...the poll stores
+    assert cached_unread_counts(user=user).messages == 0
