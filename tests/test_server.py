@@ -108,6 +108,16 @@ def test_disconnects_404s_and_unknown_websockets_leave_the_log_clean(server):
     with pytest.raises(InvalidStatus) as refused:
         connect(f"ws://127.0.0.1:{port}/elsewhere", origin=f"http://127.0.0.1:{port}")
     assert refused.value.response.status_code == 403
+    with connect(f"ws://127.0.0.1:{port}/cable", origin=f"http://127.0.0.1:{port}",
+                 subprotocols=["actioncable-v1-json"]) as cable:  # fmt: skip
+        assert json.loads(cable.recv(timeout=10)) == {"type": "welcome"}
+        cable.send("{not json")  # garbage, then a binary frame: ignored, the socket stays
+        cable.send(b"\x00\xff")
+        cable.send(json.dumps({"command": "subscribe", "identifier": '{"channel": 1}'}))
+        forged = json.dumps({"channel": "TurboStreamCableChannel", "signed_stream_name": "x:y"})
+        cable.send(json.dumps({"command": "subscribe", "identifier": forged}))
+        answers = [json.loads(cable.recv(timeout=10)) for _ in range(2)]
+        assert "reject_subscription" in [answer.get("type") for answer in answers]
     assert request(port, "GET", "/api/no-such-thing")[0] == 404
     assert request(port, "GET", "/")[0] == 302
     time.sleep(0.5)
