@@ -12,6 +12,9 @@ from turbo_helper.channels.streams_channel import TurboStreamCableChannel
 
 from core.consumers import CableConsumer
 
+# Channels closes old database connections around every message: a database must be there.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 CHANNEL = "TurboStreamCableChannel"  # the name turbo_stream_from gives its sources
 cable_channel_register(TurboStreamCableChannel)  # as microblog.routing does
 
