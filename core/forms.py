@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 
 from core.db import is_database_busy
@@ -13,22 +13,25 @@ from core.ratelimit import RateLimited
 
 @dataclass
 class FormWrite:
-    """What a write from a form gave: its result, or the HTTP status of its refusal."""
+    """What a write from a form gave: whether it was done and its result, else the HTTP
+    status of the page that shows the form again."""
 
+    done: bool = False
     result: Any = None
-    status: int = 200
-
-    @property
-    def done(self) -> bool:
-        """Whether the write happened."""
-        return self.status == 200
+    status: int = 200  # of the page that shows the form again
 
 
-def form_write(form, field: str, write: Callable[[], Any], *, busy_message: str) -> FormWrite:
-    """Run `write`; a refusal (403), a rate limit (429) or a busy database (503) becomes an
-    error of `field`, so that the page shows it and keeps what was typed."""
+def form_write(
+    form, field: str | None, write: Callable[[], Any], *, busy_message: str
+) -> FormWrite:
+    """Run `write`; invalid input (shown as any form error, 200), a refusal (403), a rate
+    limit (429) or a busy database (503) becomes an error of `field` (None: of the form),
+    so that the page shows it and keeps what was typed."""
     try:
-        return FormWrite(result=write())
+        return FormWrite(done=True, result=write())
+    except ValidationError as error:
+        form.add_error(field, error)
+        return FormWrite()
     except PermissionDenied as error:
         form.add_error(field, str(error))
         return FormWrite(status=403)

@@ -1,10 +1,9 @@
 """API: private messages and notifications, through the site's services and selectors."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -15,6 +14,7 @@ from accounts.api import UserSummarySerializer
 from accounts.selectors import visible_users
 from core.api.pagination import collection_schema, paginated_response
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
+from core.times import UNIX_TIME_ERROR, from_unix_time
 from messaging.models import Message, Notification
 from messaging.selectors import (
     conversation_messages,
@@ -181,9 +181,9 @@ def since_parameter(request) -> datetime | None:
     if raw is None or raw == "":
         return None
     try:
-        return datetime.fromtimestamp(float(raw), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        raise ValidationError({"since": [_("Expected a time in seconds since 1970.")]}) from None
+        return from_unix_time(raw)
+    except ValueError:
+        raise ValidationError({"since": [UNIX_TIME_ERROR]}) from None
 
 
 class NotificationListView(APIView):

@@ -1,7 +1,7 @@
 """Pages of private messages, notifications, blocks, reports and messaging settings."""
 
+import time
 from copy import copy
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.selectors import user_get
+from core.api.errors import error_body
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
+from core.times import UNIX_TIME_ERROR, from_unix_time
 from messaging.forms import MessageForm, MessagingSettingsForm, ReportForm
 from messaging.selectors import (
     block_exists,
@@ -148,20 +150,23 @@ def report(request, username: str):
     """Report your conversation with a member to the moderators (with a reason)."""
     other = user_get(username=username)
     form = ReportForm(request.POST or None)
+    write = FormWrite()
     if form.is_valid():
-        try:
-            report_create(reporter=request.user, reported=other, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        except RateLimited as error:
-            form.add_error(None, str(error))
-        else:
+        write = form_write(
+            form,
+            None,
+            lambda: report_create(
+                reporter=request.user, reported=other, reason=form.cleaned_data["reason"]
+            ),
+            busy_message=_("The site is busy and your report was not sent. Please try again."),
+        )
+        if write.done:
             messages.success(
                 request, _("Thank you. The moderators will read the conversation you reported.")
             )
             return redirect("conversation", username=other.username)
     context = {"other": other, "form": form, "reported_messages": REPORTED_MESSAGES}
-    return render(request, "messaging/report.html", context)
+    return render(request, "messaging/report.html", context, status=write.status)
 
 
 @login_required
@@ -186,11 +191,10 @@ def notifications(request):
 def notifications_poll(request) -> JsonResponse:
     """The tutorial's list of {name, data, timestamp}: badge counts, then what came `since`."""
     try:
-        since = datetime.fromtimestamp(float(request.GET.get("since") or 0), tz=UTC)
-    except (ValueError, OverflowError, OSError):
-        error = _("`since` must be a time in seconds since 1970.")
-        return JsonResponse({"error": "Bad Request", "message": error}, status=400)
-    now = datetime.now(tz=UTC).timestamp()
+        since = from_unix_time(request.GET.get("since") or "0")
+    except ValueError:
+        return JsonResponse(error_body(400, str(UNIX_TIME_ERROR)), status=400)
+    now = time.time()
     counts = cached_unread_counts(user=request.user, fresh=True)
     items = [
         {"name": "unread_message_count", "data": counts.messages, "timestamp": now},
