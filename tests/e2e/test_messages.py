@@ -46,6 +46,8 @@ def test_write_answer_badges_and_block(two_browsers, live_server, settings):
     # Alice writes to Bob from his profile.
     alice.goto(f"{base}/user/bob/")
     alice.get_by_role("link", name="Send a private message").click()
+    alice.get_by_label("Your message").fill("😀" * 100)  # characters, as the server counts
+    expect(alice.locator("#id_body_counter")).to_have_text("40 characters left")
     alice.get_by_label("Your message").fill("Hi Bob! <b>not bold</b>")
     alice.get_by_role("button", name="Send").click()
     expect(alice.locator(".message-body")).to_have_text(["Hi Bob! <b>not bold</b>"])
