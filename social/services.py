@@ -34,20 +34,19 @@ def follow_create(*, follower, followed) -> Follow:
     existing = Follow.objects.filter(follower=follower, followed=followed).first()
     if existing is not None:
         return existing
-    blockers = blocks_between(first=follower, second=followed)
-    if follower.pk in blockers:
-        raise PermissionDenied(
-            _("You blocked %(name)s. Unblock them to follow them.") % {"name": followed.username}
-        )
-    if blockers:
-        raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
-    rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
     with transaction.atomic():
-        # A block committed since the check above ends follows only once this one exists:
-        # look again with the pair locked, as block_create locks it.
+        # The pair locked, as block_create locks it: a block and this follow happen one
+        # after the other, so no follow outlives a block.
         active = pair_lock(first=follower, second=followed)
-        if blocks_between(first=follower, second=followed):
+        blockers = blocks_between(first=follower, second=followed)
+        if follower.pk in blockers:
+            raise PermissionDenied(
+                _("You blocked %(name)s. Unblock them to follow them.")
+                % {"name": followed.username}
+            )
+        if blockers:
             raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
+        rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:
