@@ -9,6 +9,9 @@ from channels.generic.websocket import WebsocketConsumer
 logger = logging.getLogger(__name__)
 
 COMMANDS = {"subscribe", "unsubscribe"}
+PARAMETERS = {"channel", "signed_stream_name"}
+# A page subscribes to a few streams; more from one socket would only multiply broadcasts.
+MAX_SUBSCRIPTIONS = 20
 
 
 class RefuseConsumer(WebsocketConsumer):
@@ -25,7 +28,8 @@ class CableConsumer(ActionCableConsumer):
     django-actioncable raises on any frame that is not the JSON it expects, and confirms a
     subscription even when the channel refused it. Here a frame that is not a subscribe or
     unsubscribe command for a registered channel is ignored (a scanner's garbage never
-    raises), and a subscription the channel did not join is answered "reject_subscription".
+    raises), a subscription the channel did not join is answered "reject_subscription",
+    and one socket holds at most MAX_SUBSCRIPTIONS.
     """
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
@@ -41,21 +45,32 @@ class CableConsumer(ActionCableConsumer):
             await self.identifier_to_channel_instance_map[identifier].unsubscribe()
 
     def _command_of(self, text_data) -> tuple[str, str, dict] | None:
-        """(command, identifier, channel parameters) of a well-formed frame, else None."""
+        """(command, identifier, channel parameters) of a well-formed frame, else None.
+
+        The identifier is the client's own string (ActionCable's client matches answers to
+        it letter for letter); its parameters are a channel and a stream name, both text.
+        """
         try:
-            content = json.loads(text_data) if text_data else None
-            params = json.loads(content["identifier"])
-        except (TypeError, ValueError, KeyError):
+            content = json.loads(text_data) if isinstance(text_data, str) else None
+            identifier = content["identifier"]
+            params = json.loads(identifier)
+        except (TypeError, ValueError, KeyError, RecursionError):  # deep nesting too
             return None
-        if not isinstance(params, dict) or content.get("command") not in COMMANDS:
+        command = content.get("command")
+        if not (isinstance(command, str) and command in COMMANDS and isinstance(params, dict)):
+            return None
+        if set(params) - PARAMETERS or not all(isinstance(v, str) for v in params.values()):
             return None
         if params.get("channel") not in self.channel_cls_dict:
             return None
-        return content["command"], json.dumps(params, separators=(",", ":"), sort_keys=True), params
+        return command, identifier, params
 
     async def _subscribe(self, identifier: str, params: dict) -> None:
         """Subscribe through the channel; confirm only if it joined a group."""
         channel = self.identifier_to_channel_instance_map.get(identifier)
+        if channel is None and len(self.identifier_to_channel_instance_map) >= MAX_SUBSCRIPTIONS:
+            await self.send_json({"identifier": identifier, "type": "reject_subscription"})
+            return
         if channel is None:
             channel_class = self.channel_cls_dict[params["channel"]]
             channel = channel_class(consumer=self, identifier_key=identifier, params=params)

@@ -10,7 +10,7 @@ from channels.testing import WebsocketCommunicator
 from turbo_helper.channels.stream_name import generate_signed_stream_key
 from turbo_helper.channels.streams_channel import TurboStreamCableChannel
 
-from core.consumers import CableConsumer
+from core.consumers import MAX_SUBSCRIPTIONS, CableConsumer
 
 # Channels closes old database connections around every message: a database must be there.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,10 +44,17 @@ GARBAGE = [
     json.dumps({"command": "explode", "identifier": identifier(signed_stream_name="x")}),
     json.dumps({"command": "unsubscribe", "identifier": identifier(signed_stream_name="x")}),
     json.dumps({"command": "subscribe", "identifier": identifier()}),
+    "[" * 100_000 + "]" * 100_000,
+    json.dumps({"command": "subscribe", "identifier": "[" * 100_000 + "]" * 100_000}),
+    json.dumps({"command": [], "identifier": identifier(signed_stream_name="x")}),
+    json.dumps({"command": "subscribe", "identifier": json.dumps({"channel": []})}),
+    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name=[":"])}),
+    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name={":": 1})}),
+    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name="x", n=1)}),
 ]
 
 
-@pytest.mark.parametrize("frame", GARBAGE)
+@pytest.mark.parametrize("frame", GARBAGE, ids=range(len(GARBAGE)))
 def test_garbage_is_ignored_and_the_socket_stays_open(frame):
     async def run():
         cable = await connected()
@@ -99,6 +106,22 @@ def test_a_signed_stream_is_confirmed_and_receives():
             "explore", {"type": "action_cable_message", "group": "explore", "message": "again"}
         )
         assert await cable.receive_nothing(timeout=0.2)
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_one_socket_holds_a_few_subscriptions_only():
+    async def run():
+        cable = await connected()
+        name = generate_signed_stream_key("explore")
+        for number in range(MAX_SUBSCRIPTIONS + 1):
+            # The same stream under other spellings of the identifier (key order, spaces).
+            spelled = identifier(signed_stream_name=name) + " " * number
+            await cable.send_json_to({"command": "subscribe", "identifier": spelled})
+            answer = await cable.receive_json_from(timeout=2)
+            assert answer["identifier"] == spelled  # the client's own string, as sent
+        assert answer["type"] == "reject_subscription"
         await cable.disconnect()
 
     async_to_sync(run)()
