@@ -9,5 +9,18 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        """Register the <username:...> URL converter before any URLconf loads."""
-        from accounts import converters  # noqa: F401
+        """Register the <username:...> URL converter before any URLconf loads, the member's
+        live stream, and the receivers that close sockets whose session ended."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import pre_save
+
+        from accounts import converters, live  # noqa: F401
+        from accounts.receivers import sockets_recheck_on_credentials, sockets_recheck_on_logout
+
+        user_logged_out.connect(sockets_recheck_on_logout, dispatch_uid="accounts.logout")
+        pre_save.connect(
+            sockets_recheck_on_credentials,
+            sender=get_user_model(),
+            dispatch_uid="accounts.credentials",
+        )

@@ -15,6 +15,7 @@ from accounts.avatars import avatar_from_upload
 from accounts.models import User
 from accounts.passwords import current_password_is_right
 from accounts.validators import uniqueness_errors, validate_username
+from core import live
 from core.db import bookkeeping_write, locked
 from core.ratelimit import rate_limit
 from core.text import clean_text
@@ -180,4 +181,7 @@ def users_active_set(*, users, active: bool) -> int:
         locked(User.objects.filter(pk__in=set(changed) | neighbours))
         User.objects.filter(pk__in=changed).update(is_active=active)
         follow_counts_refresh(user_ids=neighbours)
+    if not active:  # their open pages stop hearing them
+        for user_id in changed:
+            live.sockets_recheck_on_commit(user_id=user_id)
     return len(changed)

@@ -39,6 +39,7 @@ def profile(request, username: str):
         "profile_user": user,
         "page": page,
         "is_following": is_following(follower=request.user, followed=user),
+        "stream": f"profile:{user.pk}",  # live: new posts, deletions, counts
     }
     return render(request, "accounts/profile.html", context)
 

@@ -1,15 +1,26 @@
 """WebSocket consumers with no domain: the /cable endpoint, and a refusal for other paths."""
 
+import asyncio
 import json
 import logging
+import time
+from importlib import import_module
+from types import SimpleNamespace
 
-from actioncable import ActionCableConsumer
+from actioncable import ActionCableConsumer, CableChannel
+from channels.db import database_sync_to_async
 from channels.generic.websocket import WebsocketConsumer
+from django.conf import settings
+from django.contrib import auth
+
+from core import live
 
 logger = logging.getLogger(__name__)
 
 COMMANDS = {"subscribe", "unsubscribe"}
-PARAMETERS = {"channel", "signed_stream_name"}
+# What a <turbo-cable-stream-source channel="LiveChannel" data-stream="..."> sends (Turbo
+# always adds signed_stream_name, null here: streams are authorized, not signed).
+PARAMETERS = {"channel", "stream", "signed_stream_name"}
 # A page subscribes to a few streams; more from one socket would only multiply broadcasts.
 MAX_SUBSCRIPTIONS = 20
 
@@ -22,15 +33,113 @@ class RefuseConsumer(WebsocketConsumer):
         self.close()
 
 
+class LiveChannel(CableChannel):
+    """A page's stream: the groups it joins are chosen by the server for the socket's user.
+
+    The client names a stream ("home", "author:42"); core.live asks the app that registered
+    it which groups this user may hear. Nothing the client sends is trusted as a group name.
+    """
+
+    def __init__(self, consumer, identifier_key, params=None):
+        self.consumer = consumer
+        self.identifier_key = identifier_key
+        self.stream = (params or {}).get("stream")
+        self.groups: set[str] = set()
+
+    async def subscribe(self):
+        """Join the groups of the stream this user may hear (none: the subscription fails)."""
+        if isinstance(self.stream, str):
+            await self.refresh()
+
+    async def refresh(self):
+        """Join and leave groups to match what the stream is now for this user."""
+        user = self.consumer.scope.get("user") or auth.models.AnonymousUser()
+        groups = set(
+            await database_sync_to_async(live.stream_groups)(user=user, stream=self.stream)
+        )
+        for group in groups - self.groups:
+            await self.consumer.subscribe_group(group, self)
+        for group in self.groups - groups:
+            await self.consumer.leave_group(group, self)
+        self.groups = groups
+
+    async def unsubscribe(self):
+        """Leave the stream's groups."""
+        for group in self.groups:
+            await self.consumer.leave_group(group, self)
+        self.consumer.identifier_to_channel_instance_map.pop(self.identifier_key, None)
+
+
 class CableConsumer(ActionCableConsumer):
     """/cable: ActionCable's protocol (what Turbo's stream sources speak), made strict.
 
-    django-actioncable raises on any frame that is not the JSON it expects, and confirms a
-    subscription even when the channel refused it. Here a frame that is not a subscribe or
-    unsubscribe command for a registered channel is ignored (a scanner's garbage never
-    raises), a subscription the channel did not join is answered "reject_subscription",
-    and one socket holds at most MAX_SUBSCRIPTIONS.
+    django-actioncable raises on any frame that is not the JSON it expects, confirms a
+    subscription even when the channel refused it, and never leaves its groups. Here a
+    frame that is not a subscribe or unsubscribe command for a registered channel is ignored
+    (a scanner's garbage never raises), a subscription the channel did not join is answered
+    "reject_subscription", one socket holds at most MAX_SUBSCRIPTIONS, every group is left
+    on disconnect, and a socket whose session ended (logout, new password, deactivation) is
+    told to reconnect, which it does as whoever its cookies now say.
     """
+
+    async def connect(self):
+        """Accept, greet, and keep the connection alive with pings."""
+        await self.accept("actioncable-v1-json")
+        await self.send_json({"type": "welcome"})
+        self.ping_task = asyncio.get_running_loop().create_task(self._ping())
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            self.sockets_group = live.sockets_group(user.pk)
+            await self.channel_layer.group_add(self.sockets_group, self.channel_name)
+
+    async def disconnect(self, code):
+        """Stop pinging and leave every group (the layer would keep them for a day)."""
+        self.ping_task.cancel()
+        groups = set(self.group_channel_instance_map)
+        if getattr(self, "sockets_group", None):
+            groups.add(self.sockets_group)
+        for group in groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _ping(self):
+        """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s."""
+        while True:
+            await self.send_json({"type": "ping", "message": int(time.time())})
+            await asyncio.sleep(settings.LIVE_PING_SECONDS)
+
+    async def live_push(self, event):
+        """Forward a pushed Turbo Stream to each subscription of this socket in its group."""
+        for identifier in self.group_channel_instance_map.get(event["group"], ()):
+            await self.send_json({"identifier": identifier, "message": event["content"]})
+
+    async def live_refresh(self, event):
+        """The member's streams changed (a follow): their subscriptions here catch up."""
+        for channel in list(self.identifier_to_channel_instance_map.values()):
+            if isinstance(channel, LiveChannel) and channel.stream in event["streams"]:
+                await channel.refresh()
+
+    async def leave_group(self, group: str, channel) -> None:
+        """Take one subscription out of a group; the socket leaves it with the last one."""
+        identifiers = self.group_channel_instance_map.get(group, set())
+        identifiers.discard(channel.identifier_key)
+        if not identifiers:
+            self.group_channel_instance_map.pop(group, None)
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def live_recheck(self, event):
+        """The member's sessions changed: close this socket unless its session still holds."""
+        if not await database_sync_to_async(self._session_holds)():
+            await self.send_json(
+                {"type": "disconnect", "reason": "unauthorized", "reconnect": True}
+            )
+            await self.close()
+
+    def _session_holds(self) -> bool:
+        """Whether this socket's session still signs in the member it was opened by."""
+        session = self.scope.get("session")
+        engine = import_module(settings.SESSION_ENGINE)
+        fresh = SimpleNamespace(session=engine.SessionStore(getattr(session, "session_key", None)))
+        return auth.get_user(fresh).pk == self.scope["user"].pk
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         """Handle a command frame; ignore anything else."""
@@ -48,7 +157,7 @@ class CableConsumer(ActionCableConsumer):
         """(command, identifier, channel parameters) of a well-formed frame, else None.
 
         The identifier is the client's own string (ActionCable's client matches answers to
-        it letter for letter); its parameters are a channel and a stream name, both text.
+        it letter for letter); its parameters are a channel and a stream name (text or null).
         """
         try:
             content = json.loads(text_data) if isinstance(text_data, str) else None
@@ -59,7 +168,7 @@ class CableConsumer(ActionCableConsumer):
         command = content.get("command")
         if not (isinstance(command, str) and command in COMMANDS and isinstance(params, dict)):
             return None
-        if set(params) - PARAMETERS or not all(isinstance(v, str) for v in params.values()):
+        if set(params) - PARAMETERS or not all(isinstance(v, str | None) for v in params.values()):
             return None
         if params.get("channel") not in self.channel_cls_dict:
             return None

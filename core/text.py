@@ -69,3 +69,9 @@ def short_text(value: str, *, limit: int, empty: str, too_long: Callable[[int, i
     if len(value) > limit:
         raise ValidationError(too_long(limit, len(value)), code="too_long")
     return value
+
+
+def id_from_text(text: str) -> int | None:
+    """`text` read as a database id (ASCII digits that fit a 64-bit integer), or None."""
+    digits = text.isascii() and text.isdigit() and len(text) < 19
+    return int(text) if digits else None

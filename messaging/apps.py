@@ -7,3 +7,7 @@ class MessagingConfig(AppConfig):
 
     name = "messaging"
     verbose_name = _("Messaging")
+
+    def ready(self):
+        """Register the app's live streams (core.live)."""
+        from messaging import live  # noqa: F401

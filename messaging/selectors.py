@@ -115,7 +115,7 @@ def cached_unread_counts(*, user, fresh: bool = False) -> UnreadCounts:
     forgot (a sender deactivated since) for the next page.
 
     Counts are kept with the version they were counted at; a write that changes them
-    moves the version on (messaging.services.notifications.unread_counts_forget), so
+    moves the version on (messaging.services.notifications.unread_counts_changed), so
     counts read before a write and stored after it are never used.
     """
     version_key, counts_key = unread_counts_keys(user.pk)

@@ -5,6 +5,9 @@ from messaging import views
 urlpatterns = [
     path("messages/", views.inbox, name="inbox"),
     path("messages/<username:username>/", views.conversation, name="conversation"),
+    path(
+        "messages/<username:username>/newer/", views.conversation_newer, name="conversation_newer"
+    ),
     path("messages/<username:username>/report/", views.report, name="report"),
     path("send_message/<username:username>", views.send_message, name="send_message"),
     path("user/<username:username>/block/", views.block, name="block"),

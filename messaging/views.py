@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from turbo_helper import TurboStreamResponse, turbo_stream
 
 from accounts.selectors import user_get
 from core.api.errors import error_body
@@ -20,8 +22,10 @@ from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
+from core.text import id_from_text
 from core.times import UNIX_TIME_ERROR, from_unix_time
 from messaging.forms import MessageForm, MessagingSettingsForm, ReportForm
+from messaging.live import conversation_target
 from messaging.selectors import (
     block_exists,
     blocks_between,
@@ -41,6 +45,7 @@ from messaging.services.messages import (
 )
 from messaging.services.notifications import notifications_mark_read
 from messaging.services.reports import REPORTED_MESSAGES, report_create
+from messaging.templatetags.message_cards import message_bubble_html
 
 # The polling answer lists at most this many new notifications (the newest).
 POLL_MAX_ITEMS = 50
@@ -103,6 +108,32 @@ def conversation(request, username: str):
         "blocked": request.user.pk in blockers,
     }
     return render(request, "messaging/conversation.html", context, status=write.status)
+
+
+@login_required
+@require_safe
+def conversation_newer(request, username: str):
+    """The messages after `after` in a conversation open on its latest page, as a Turbo
+    Stream, marked read: app.js asks when the page shows one pushed to it, and after its
+    connection came back. X-More-Messages says there were more than a page of them."""
+    other = user_get(username=username)
+    after = id_from_text(request.GET.get("after", ""))
+    if after is None:
+        return HttpResponseBadRequest(_("Which messages? Give the newest message's id."))
+    limit = settings.MESSAGES_PER_PAGE
+    thread = conversation_messages(user=request.user, other=other).filter(pk__gt=after)
+    newer = list(thread.order_by("created", "pk")[: limit + 1])
+    shown = newer[:limit]
+    messages_mark_read(reader=request.user, messages=shown)
+    bubbles = format_html_join(
+        "",
+        "{}",
+        ((message_bubble_html(message=m, reader=request.user, other=other),) for m in shown),
+    )
+    response = TurboStreamResponse(turbo_stream.append(conversation_target(other.pk), bubbles))
+    if len(newer) > limit:
+        response["X-More-Messages"] = "1"
+    return response
 
 
 @require_safe

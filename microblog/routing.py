@@ -3,11 +3,11 @@ paths are refused."""
 
 from actioncable import cable_channel_register
 from django.urls import path, re_path
-from turbo_helper.channels.streams_channel import TurboStreamCableChannel
 
-from core.consumers import CableConsumer, RefuseConsumer
+from core.consumers import CableConsumer, LiveChannel, RefuseConsumer
 
-cable_channel_register(TurboStreamCableChannel)
+# The only channel: streams authorized by the server (core.live), not signed stream names.
+cable_channel_register(LiveChannel)
 
 websocket_urlpatterns = [
     path("cable", CableConsumer.as_asgi()),

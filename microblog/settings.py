@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Turbo Drive's form submissions: a re-rendered form answers 422, a redirect 303.
+    "turbo_helper.middleware.TurboMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.LastSeenMiddleware",
     "accounts.middleware.LocalizationMiddleware",
@@ -174,7 +176,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A dead Redis fails a push at once (pages catch up when they reconnect).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5}]},
         }
     }
 else:
@@ -183,7 +186,14 @@ else:
         if SQLITE
         else {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "microblog_cache"}
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Pushes from any process (the task worker, the other web process) through the
+    # database: one row per push, read by each web process every LIVE_POLL_SECONDS.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "core.channel_layers.DatabaseChannelLayer",
+            "CONFIG": {"poll_seconds": env.float("LIVE_POLL_SECONDS", default=0.1)},
+        }
+    }
 
 # Rendered fragments that are the same for every reader (a post's card in a language and
 # time zone): kept in each process, since a hit must cost less than rendering (microseconds).
@@ -329,6 +339,9 @@ MESSAGE_EMAIL_AWAY_SECONDS = env.int("MESSAGE_EMAIL_AWAY_SECONDS", default=15 * 
 MESSAGE_EMAIL_BATCH_SECONDS = env.int("MESSAGE_EMAIL_BATCH_SECONDS", default=15 * 60)
 # How often app.js asks for new notifications when no live connection is open.
 NOTIFICATIONS_POLL_SECONDS = 10
+# Live pages (/cable): ActionCable's client reconnects after 6 s without a ping; nginx's
+# proxy timeout is 60 s and Heroku's idle limit 55 s.
+LIVE_PING_SECONDS = 3
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=3600)
 
 # REST API (Django REST Framework). No CORS: the site and its API share one origin.
@@ -395,7 +408,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    "style-src": ["'self'"],
+    # The progress bar of Turbo Drive (static/vendor/turbo) inserts this fixed <style>.
+    "style-src": ["'self'", "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='"],
     "img-src": ["'self'", "data:", "https://www.gravatar.com"],
     # CSP Level 3: 'self' also matches ws:// and wss:// on this host and port (the /cable
     # WebSocket); no scheme-wide ws:/wss: source, which would allow any host.

@@ -7,3 +7,7 @@ class PostsConfig(AppConfig):
 
     name = "posts"
     verbose_name = _("Posts")
+
+    def ready(self):
+        """Register the app's live streams (core.live)."""
+        from posts import live  # noqa: F401

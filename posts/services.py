@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.db import locked
 from core.ratelimit import rate_limit
+from posts.live import push_post_created, push_post_deleted
 from posts.models import Post
 from posts.validators import normalize_post_body
 
@@ -39,6 +40,7 @@ def post_create(*, author, body: str) -> Post:
     rate_limit(scope="post", key=author.pk, rate=settings.POST_RATE)
     post = Post.objects.create(author=author, body=body)
     get_user_model().objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
+    push_post_created(post=post)
     return post
 
 
@@ -95,7 +97,9 @@ def post_delete(*, post: Post, actor) -> None:
     if not can_delete_post(post=post, actor=actor):
         raise PermissionDenied(_("Only its author or a moderator can delete this post."))
     with transaction.atomic():
+        post_id = post.pk  # delete() forgets it
         deleted, _by_model = post.delete()
         if deleted:  # not already deleted by a second click
             author = get_user_model().objects.filter(pk=post.author_id)
             author.update(post_count=F("post_count") - 1)
+            push_post_deleted(post_id=post_id, author_id=post.author_id)

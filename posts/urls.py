@@ -5,5 +5,6 @@ from posts import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("explore/", views.explore, name="explore"),
+    path("posts/newer/", views.newer, name="posts_newer"),
     path("post/<int:post_id>/delete/", views.delete, name="post_delete"),
 ]

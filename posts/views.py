@@ -4,16 +4,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from turbo_helper import TurboStreamResponse, turbo_stream
 
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.redirects import redirect_back, safe_next
+from core.text import id_from_text
 from posts.forms import PostForm
-from posts.selectors import explore_posts
+from posts.live import INCOMING_POSTS
+from posts.selectors import explore_posts, user_posts
 from posts.services import can_delete_post, post_create, post_delete
+from posts.templatetags.post_cards import post_card
 from social.selectors import home_timeline
 
 
@@ -45,6 +51,40 @@ def explore(request):
     """Everyone's posts, newest first."""
     page = keyset_page(explore_posts(), params=request.GET, per_page=settings.POSTS_PER_PAGE)
     return render(request, "posts/explore.html", {"page": page})
+
+
+@require_safe
+def newer(request):
+    """The posts a live list missed, newest first, as a Turbo Stream for its incoming posts.
+
+    app.js asks after its connection came back: `stream` names the list (as its stream
+    source does) and `after` its newest post. The header X-More-Posts says there were more
+    than a page of them: the reader is then offered the whole page again.
+    """
+    posts = _stream_posts(user=request.user, stream=request.GET.get("stream", ""))
+    after = id_from_text(request.GET.get("after", ""))
+    if posts is None or after is None:
+        return HttpResponseBadRequest(_("Which posts? Give a stream and the newest post's id."))
+    limit = settings.POSTS_PER_PAGE
+    missed = list(posts.filter(pk__gt=after)[: limit + 1])
+    cards = format_html_join("", "{}", ((post_card(post),) for post in missed[:limit]))
+    response = TurboStreamResponse(turbo_stream.prepend(INCOMING_POSTS, content=cards))
+    if len(missed) > limit:
+        response["X-More-Posts"] = "1"
+    return response
+
+
+def _stream_posts(*, user, stream: str):
+    """The posts a live list shows, by the name of its stream; None for an unknown one."""
+    name, _colon, argument = stream.partition(":")
+    if name == "explore" and not argument:
+        return explore_posts()
+    if name == "home" and not argument and user.is_authenticated:
+        return home_timeline(user=user)
+    author_id = id_from_text(argument) if name == "profile" else None
+    if author_id is not None:
+        return user_posts(user=author_id)
+    return None
 
 
 @login_required

@@ -9,8 +9,10 @@ class SocialConfig(AppConfig):
     verbose_name = _("Social")
 
     def ready(self):
-        """Connect to the messaging app's signals (it sits below this app)."""
+        """Register the app's live streams; connect to the messaging app's signals (it
+        sits below this app)."""
         from messaging.signals import member_blocked
+        from social import live  # noqa: F401
         from social.receivers import follows_end_on_block
 
         member_blocked.connect(follows_end_on_block, dispatch_uid="social.follows_end_on_block")

@@ -106,22 +106,29 @@ function localizeAbsoluteTimes(root = document) {
 }
 
 // <time> elements: relative ("3 minutes ago") or absolute, in the reader's language and zone.
-function localizeTimes() {
+// Each is set up once (a page, a pushed fragment); one timer refreshes what the page shows.
+function localizeTimes(root = document) {
     const relative = new Intl.RelativeTimeFormat(LANGUAGE, { numeric: "auto" });
     const exact = new Intl.DateTimeFormat(LANGUAGE, { dateStyle: "full", timeStyle: "short" });
-    const refresh = () => {
-        document.querySelectorAll("time[data-relative]").forEach((element) => {
-            element.textContent = relativeText(new Date(element.dateTime), relative);
-        });
-    };
-    document.querySelectorAll("time[data-relative]").forEach((element) => {
-        element.title = exact.format(new Date(element.dateTime));
-        // A tooltip shows the exact time on focus as well as on hover.
-        if (window.bootstrap) new bootstrap.Tooltip(element, { trigger: "hover focus" });
+    root.querySelectorAll("time[data-relative]").forEach((element) => {
+        element.textContent = relativeText(new Date(element.dateTime), relative);
+        // Once its tooltip exists, Bootstrap keeps the title: set it before, only.
+        if (!element.dataset.localized) element.title = exact.format(new Date(element.dateTime));
     });
-    localizeAbsoluteTimes();
-    refresh();
-    window.setInterval(refresh, 30 * 1000);
+    localizeAbsoluteTimes(root);
+}
+
+function showTimeTooltips() {
+    if (!window.bootstrap) return;
+    document.querySelectorAll("time[data-relative]:not([data-localized])").forEach((element) => {
+        element.dataset.localized = "true";
+        // A tooltip shows the exact time on focus as well as on hover.
+        new bootstrap.Tooltip(element, { trigger: "hover focus" });
+    });
+}
+
+function refreshTimesEvery(seconds) {
+    window.setInterval(() => localizeTimes(), seconds * 1000);
 }
 
 // Members' cards: hovering (after a pause) or keyboard-focusing a name or avatar marked
@@ -348,11 +355,9 @@ function setUpUserPopovers() {
 
 // The navbar's badges: while no live connection is open (a connected Turbo stream source),
 // ask the server every few seconds (the tutorial's polling), and when the page comes back
-// into view, so that no tab shows a stale count.
+// into view, so that no tab shows a stale count. `pollUnreadCounts.now()` asks at once
+// (after a live connection came back).
 function pollUnreadCounts() {
-    const url = document.body.dataset.pollUrl;
-    if (!url) return;
-    const seconds = Number(document.body.dataset.pollSeconds) || 10;
     let since = Date.now() / 1000;
     const show = (kind, count) => {
         document.querySelectorAll(`[data-unread="${kind}"]`).forEach((badge) => {
@@ -360,8 +365,10 @@ function pollUnreadCounts() {
             badge.firstChild.textContent = count >= 100 ? "99+" : count.toLocaleString(LANGUAGE);
         });
     };
-    const poll = async () => {
-        if (document.hidden || document.querySelector("turbo-cable-stream-source[connected]")) return;
+    const poll = async (force = false) => {
+        const url = document.body.dataset.pollUrl;
+        if (!url || document.hidden) return;
+        if (!force && document.querySelector("turbo-cable-stream-source[connected]")) return;
         try {
             const response = await fetch(`${url}?since=${since}`, {
                 headers: { Accept: "application/json" },
@@ -375,24 +382,197 @@ function pollUnreadCounts() {
                 since = Math.max(since, item.timestamp);
             }
             Object.entries(counts).forEach(([kind, count]) => show(kind, count));
-            show("any", (counts.messages || 0) + (counts.notifications || 0));
+            if (Object.keys(counts).length) {
+                show("any", (counts.messages || 0) + (counts.notifications || 0));
+            }
         } catch {
             // Offline or the server is restarting: the next round tries again.
         }
     };
+    const seconds = Number(document.body.dataset.pollSeconds) || 10;
     window.setInterval(poll, seconds * 1000);
-    document.addEventListener("visibilitychange", poll);
+    document.addEventListener("visibilitychange", () => poll());
     // A page the Back button restores from memory shows the counts it had: refresh them.
     window.addEventListener("pageshow", (event) => { if (event.persisted) poll(); });
+    pollUnreadCounts.now = () => poll(true);
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-    rememberTimeZone();
+// What a pushed fragment needs before it is shown: it was rendered once for every reader,
+// so this reader's language, time zone and rights are added here.
+const COUNT_TEXTS = {
+    followers: (n) => ngettext("%(count)s follower", "%(count)s followers", n),
+    following: (n) => ngettext("%(count)s following", "%(count)s following", n),
+    posts: (n) => ngettext("%(count)s post", "%(count)s posts", n),
+};
+
+function localizeFragment(root) {
+    root.querySelectorAll("[data-count-text]").forEach((element) => {
+        const text = COUNT_TEXTS[element.dataset.countText];
+        const count = Number(element.dataset.count);
+        if (!text || !Number.isFinite(count)) return;
+        element.textContent = interpolate(text(count), { count: count.toLocaleString(LANGUAGE) }, true);
+    });
+    root.querySelectorAll(".post-delete").forEach((link) => { link.textContent = gettext("Delete"); });
+    localizeTimes(root);
+    showOwnPostActions(root);
+}
+
+// Posts pushed to a live list wait in #incoming-posts behind a "N new posts" button; the
+// reader's own posts go straight to the top. A post already listed is not shown twice.
+function updateIncomingPosts() {
+    const incoming = document.getElementById("incoming-posts");
+    const list = document.getElementById("post-list");
+    const button = document.getElementById("new-posts-button");
+    if (!incoming || !list || !button) return;
+    [...incoming.children].reverse().forEach((post) => {
+        if (list.querySelector(`#${CSS.escape(post.id)}`)) {
+            post.remove();
+        } else if (post.dataset.author === document.body.dataset.viewer) {
+            list.prepend(post);
+        }
+    });
+    const count = incoming.children.length;
+    button.hidden = count === 0;
+    const text = list.dataset.more
+        ? gettext("Many new posts: show the latest")
+        : ngettext("%(count)s new post", "%(count)s new posts", count);
+    button.textContent = interpolate(text, { count: count.toLocaleString(LANGUAGE) }, true);
+}
+
+function setUpIncomingPosts() {
+    const button = document.getElementById("new-posts-button");
+    if (!button) return;
+    button.addEventListener("click", () => {
+        const incoming = document.getElementById("incoming-posts");
+        const list = document.getElementById("post-list");
+        if (list.dataset.more && window.Turbo) {
+            Turbo.visit(window.location.href, { action: "replace" });
+            return;
+        }
+        const posts = [...incoming.children];
+        list.prepend(...posts);
+        updateIncomingPosts();
+        if (posts.length) {
+            posts[0].tabIndex = -1;
+            posts[0].focus({ preventScroll: true });
+            posts[0].scrollIntoView({ block: "nearest" });
+        }
+    });
+    updateIncomingPosts();
+}
+
+// A live list asks its data-resync-url what came after the newest item the server gave it
+// (data-synced): when its stream connects, again after a lost connection, and for an open
+// conversation whenever a message is pushed to it while the reader looks (which reads it).
+const ITEM_ID = /^(?:post|message)-(\d+)$/;
+
+async function catchUp(list) {
+    if (!window.Turbo || list.dataset.catchingUp) return;
+    list.dataset.catchingUp = "true";
+    try {
+        const url = new URL(list.dataset.resyncUrl, window.location.href);
+        url.searchParams.set("after", list.dataset.synced || "0");
+        const response = await fetch(url, {
+            headers: { Accept: "text/vnd.turbo-stream.html" },
+            credentials: "same-origin",
+        });
+        if (!response.ok) return;
+        if (response.headers.get("X-More-Posts") || response.headers.get("X-More-Messages")) {
+            list.dataset.more = "true";
+        }
+        Turbo.renderStreamMessage(await response.text());
+        const items = [...list.querySelectorAll("[id]"), ...document.querySelectorAll("#incoming-posts [id]")];
+        const ids = items.map((element) => Number((ITEM_ID.exec(element.id) || [])[1] || 0));
+        list.dataset.synced = String(Math.max(Number(list.dataset.synced || 0), ...ids));
+    } catch {
+        // Offline again: the next connection tries again.
+    } finally {
+        delete list.dataset.catchingUp;
+    }
+}
+
+function setUpLiveStreams() {
+    document.addEventListener("turbo:before-stream-render", (event) => {
+        const template = event.target.querySelector("template");
+        if (template) localizeFragment(template.content);
+        const render = event.detail.render;
+        event.detail.render = async (stream) => {
+            await render(stream);
+            setUpAvatarFallback();
+            showTimeTooltips();
+            updateIncomingPosts();
+            const target = document.getElementById(stream.getAttribute("target") || "");
+            if (target && target.matches(".message-list[data-resync-url]") && !document.hidden) {
+                catchUp(target);
+            }
+        };
+    });
+    document.addEventListener("visibilitychange", () => {
+        if (document.hidden) return;
+        document.querySelectorAll(".message-list[data-resync-url]").forEach(catchUp);
+    });
+    // Turbo's stream sources set "connected" when their subscription is confirmed: the
+    // page's lists catch up each time, the badges when it is not the first connection.
+    const connectedBefore = new WeakSet();
+    new MutationObserver((records) => {
+        records.forEach(({ target }) => {
+            if (!target.hasAttribute("connected")) return;
+            if (connectedBefore.has(target) && pollUnreadCounts.now) pollUnreadCounts.now();
+            connectedBefore.add(target);
+            document.querySelectorAll("[data-resync-url]").forEach(catchUp);
+        });
+    }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["connected"] });
+}
+
+// The admin, rosetta and the API's pages are not Turbo's: links to them load in full.
+function keepOutOfDrive() {
+    document.addEventListener("turbo:click", (event) => {
+        const { pathname } = new URL(event.detail.url);
+        if (/^\/(admin|rosetta|api)\//.test(pathname)) event.preventDefault();
+    });
+}
+
+// Pages come and go without reloads (Turbo Drive): what a page needs is set up on every
+// turbo:load (the first page's too); what watches the whole document, once.
+function setUpPage() {
     setUpCharCounters();
-    preventDoubleSubmit();
     setUpAvatarFallback();
     showOwnPostActions();
     localizeTimes();
+    showTimeTooltips();
+    setUpIncomingPosts();
+    // Visited while already connected (the member's stream lives across visits): what was
+    // pushed while this page loaded went to the previous one.
+    if (document.querySelector("turbo-cable-stream-source[connected]")) {
+        document.querySelectorAll("[data-resync-url]").forEach(catchUp);
+    }
+}
+
+// Turbo keeps a copy of the page to show when the reader comes back: leave it clean.
+function cleanBeforeCache() {
+    document.addEventListener("turbo:before-cache", () => {
+        document.querySelectorAll("time[data-localized]").forEach((element) => {
+            const tooltip = window.bootstrap && bootstrap.Tooltip.getInstance(element);
+            if (tooltip) tooltip.dispose();
+            delete element.dataset.localized;
+        });
+        document.querySelectorAll("form[data-submitted]").forEach((form) => {
+            delete form.dataset.submitted;
+            form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = false; });
+        });
+    });
+}
+
+document.addEventListener("turbo:load", setUpPage);
+
+document.addEventListener("DOMContentLoaded", () => {
+    rememberTimeZone();
+    preventDoubleSubmit();
     setUpUserPopovers();
     pollUnreadCounts();
+    setUpLiveStreams();
+    keepOutOfDrive();
+    cleanBeforeCache();
+    refreshTimesEvery(30);
+    if (!window.Turbo) setUpPage(); // turbo.js did not load: the page works without it
 });

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.ratelimit import rate_limit
 from messaging.models import Block
 from messaging.services.messages import pair_lock
-from messaging.services.notifications import unread_counts_forget
+from messaging.services.notifications import unread_counts_changed
 from messaging.signals import member_blocked
 
 
@@ -25,7 +25,7 @@ def block_create(*, blocker, blocked) -> Block:
         block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
         if created:
             member_blocked.send(sender=Block, blocker=blocker, blocked=blocked)
-            unread_counts_forget(user_ids=[blocker.pk])
+            unread_counts_changed(user_ids=[blocker.pk])
     return block
 
 
@@ -33,5 +33,5 @@ def block_delete(*, blocker, blocked) -> bool:
     """Lift `blocker`'s block of `blocked`; True if there was one."""
     with transaction.atomic():
         deleted, _details = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
-        unread_counts_forget(user_ids=[blocker.pk])
+        unread_counts_changed(user_ids=[blocker.pk])
     return deleted > 0

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import MessagesFrom
 from core.ratelimit import rate_limit
+from messaging.live import push_message_sent
 from messaging.models import Conversation, Message, Notification
 from messaging.selectors import blocks_between
 from messaging.services.message_emails import message_email_schedule
-from messaging.services.notifications import notification_create, unread_counts_forget
+from messaging.services.notifications import notification_create, unread_counts_changed
 from messaging.validators import normalize_message_body
 
 
@@ -91,6 +92,7 @@ def message_send(*, sender, recipient, body: str) -> Message:
         )
         if recipient.message_emails:
             message_email_schedule(user=recipient, after=message.created)
+        push_message_sent(message=message)
     return message
 
 
@@ -175,7 +177,7 @@ def messages_mark_read(*, reader, messages) -> int:
         Notification.objects.filter(
             recipient=reader, key__in=[f"message:{pk}" for pk in ids], read__isnull=True
         ).update(read=timezone.now())
-        unread_counts_forget(user_ids=[reader.pk])
+        unread_counts_changed(user_ids=[reader.pk])
     return marked
 
 

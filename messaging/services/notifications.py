@@ -1,7 +1,8 @@
 """Writes on notifications, and the forgetting of cached badge counts.
 
 Badge counts are cached (messaging.selectors.cached_unread_counts): every write that changes
-what a member's badges show outdates their counts (now and once it has committed).
+what a member's badges show outdates their counts (now and once it has committed) and
+pushes the new badges to the member's open pages.
 """
 
 from functools import partial
@@ -10,12 +11,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from messaging.live import push_badges
 from messaging.models import Notification
 from messaging.selectors import unread_counts_keys
 
 
-def unread_counts_forget(*, user_ids) -> None:
-    """Outdate these members' cached badge counts now and once the transaction commits.
+def unread_counts_changed(*, user_ids) -> None:
+    """Outdate these members' cached badge counts now and once the transaction commits,
+    and push their new badges to their open pages then.
 
     A page read between the two may count from before the commit; the second move of
     the version outdates what it stored.
@@ -23,6 +26,7 @@ def unread_counts_forget(*, user_ids) -> None:
     version_keys = [unread_counts_keys(pk)[0] for pk in user_ids]
     _versions_move(version_keys)
     transaction.on_commit(partial(_versions_move, version_keys))
+    push_badges(user_ids=user_ids)
 
 
 def _versions_move(version_keys) -> None:
@@ -40,7 +44,7 @@ def notification_create(*, recipient, kind: str, key: str, actor=None, data=None
             key=key,
             defaults={"kind": kind, "actor": actor, "data": data or {}},
         )
-        unread_counts_forget(user_ids=[recipient.pk])
+        unread_counts_changed(user_ids=[recipient.pk])
     return notification
 
 
@@ -49,5 +53,5 @@ def notifications_mark_read(*, user) -> int:
     unread = Notification.objects.filter(recipient=user, read__isnull=True)
     with transaction.atomic():
         marked = unread.update(read=timezone.now())
-        unread_counts_forget(user_ids=[user.pk])
+        unread_counts_changed(user_ids=[user.pk])
     return marked

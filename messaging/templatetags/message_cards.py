@@ -24,7 +24,12 @@ def conversation_row(context, conversation):
 @register.simple_tag(takes_context=True)
 def message_bubble(context, message, other):
     """One message of a conversation with `other`, on the reader's side if they sent it."""
-    mine = message.sender_id == context["user"].pk
+    return message_bubble_html(message=message, reader=context["user"], other=other)
+
+
+def message_bubble_html(*, message, reader, other) -> str:
+    """A message as `reader` sees it in their conversation with `other` (also pushed live)."""
+    mine = message.sender_id == reader.pk
     shown = (message.pk, message.body, message.created.isoformat(), mine, bool(message.read),
              other.username)  # fmt: skip
     bubble = {"message": message, "other": other, "mine": mine}

@@ -1,0 +1,104 @@
+"""The one place that pushes to browsers: Turbo Stream fragments to groups of sockets.
+
+Services call `push_on_commit` with the groups to reach and a function that renders the
+fragment: nothing is rendered or sent unless the transaction commits, and the fragment is
+rendered once for everyone in those groups. A page hears a group by naming a stream (its
+`<turbo-cable-stream-source data-stream="...">`); the app that registered the stream with
+`@stream` decides, for the socket's user, which groups that is. Pushes are at most once:
+a page that was not connected catches up when it reconnects (app.js).
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+StreamGroups = Callable[..., list[str]]
+_streams: dict[str, StreamGroups] = {}
+
+
+def stream(name: str):
+    """Register `groups(*, user, argument) -> list[str]` as the stream `name[:argument]`."""
+
+    def register(groups: StreamGroups) -> StreamGroups:
+        _streams[name] = groups
+        return groups
+
+    return register
+
+
+def stream_groups(*, user, stream: str) -> list[str]:
+    """The groups `user` joins for `stream` ("home", "author:42"); none if not allowed."""
+    name, _colon, argument = stream.partition(":")
+    groups = _streams.get(name)
+    return groups(user=user, argument=argument) if groups else []
+
+
+def id_argument(argument: str) -> int | None:
+    """A stream's argument read as a database id, or None."""
+    return (
+        int(argument) if argument.isascii() and argument.isdigit() and len(argument) < 19 else None
+    )
+
+
+def sockets_group(user_id: int) -> str:
+    """Every socket signed in as this member (core.consumers joins it; it carries no pages)."""
+    return f"sockets.{user_id}"
+
+
+def push_on_commit(
+    *,
+    groups: Iterable[str],
+    render: Callable[[], str],
+    language: str | None = None,
+    zone=None,
+) -> None:
+    """After the transaction commits, render the Turbo Stream once and send it to `groups`.
+
+    It renders in `language` and `zone` (by default the site's and UTC): fragments for
+    many readers carry what app.js localizes for each of them.
+    """
+    groups = tuple(groups)
+
+    def send() -> None:
+        language_used = translation.override(language or settings.LANGUAGE_CODE)
+        with language_used, timezone.override(zone or UTC):
+            content = str(render())
+        if content:  # nothing to show (the subject is gone since)
+            _group_send([(group, {"type": "live.push", "group": group, "content": content})
+                         for group in groups])  # fmt: skip
+
+    transaction.on_commit(send, robust=True)
+
+
+def sockets_recheck_on_commit(*, user_id: int) -> None:
+    """After the commit, have this member's sockets check that their session still holds."""
+    message = {"type": "live.recheck"}
+    transaction.on_commit(lambda: _group_send([(sockets_group(user_id), message)]), robust=True)
+
+
+def streams_refresh_on_commit(*, user_id: int, streams: list[str]) -> None:
+    """After the commit, have this member's sockets recompute these streams' groups."""
+    message = {"type": "live.refresh", "streams": streams}
+    transaction.on_commit(lambda: _group_send([(sockets_group(user_id), message)]), robust=True)
+
+
+def _group_send(messages: list[tuple[str, dict]]) -> None:
+    """Send through the channel layer; a layer that is down costs the push, not the request."""
+    layer = get_channel_layer()
+
+    async def send_all() -> None:
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:  # Redis or the database gone: pages catch up when they reconnect
+        logger.warning("Could not push to browsers", exc_info=True)
