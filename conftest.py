@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -24,6 +26,8 @@ from social.tests.factories import FollowFactory
 
 def pytest_configure(config):
     """Tests keep their own cache: the site's is shared with anything else running here.
+    A SQLite test database is a file, so that other processes (a server, a worker) can
+    share it with transactional tests.
 
     Set before collection, since some test modules call the site while being collected.
     """
@@ -33,6 +37,23 @@ def pytest_configure(config):
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    if settings.SQLITE:
+        from django.db import connections
+
+        name = str(Path(tempfile.mkdtemp(prefix="microblog-tests-")) / "test.sqlite3")
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+        connections["default"].settings_dict["TEST"]["NAME"] = name
+
+
+def database_url() -> str:
+    """The URL of the test database, for another process to use (DATABASE_URL)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if django_settings.SQLITE:
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)

@@ -1,38 +1,24 @@
-"""The /cable WebSocket: strict about what clients send, honest about subscriptions."""
+"""The /cable WebSocket: strict about what clients send, honest about subscriptions, and
+the pushes of core.live reaching sockets, from this process and from others."""
 
 import json
 
 import pytest
-from actioncable import cable_channel_register
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
-from channels.testing import WebsocketCommunicator
-from turbo_helper.channels.stream_name import generate_signed_stream_key
-from turbo_helper.channels.streams_channel import TurboStreamCableChannel
 
-from core.consumers import MAX_SUBSCRIPTIONS, CableConsumer
+from conftest import database_url, run_with_settings
+from core import live
+from core.consumers import MAX_SUBSCRIPTIONS
+from core.tests.cable import cable_open, heard, identifier, pushed, subscribe
 
 # Channels closes old database connections around every message: a database must be there.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHANNEL = "TurboStreamCableChannel"  # the name turbo_stream_from gives its sources
-cable_channel_register(TurboStreamCableChannel)  # as microblog.routing does
-
-
-def identifier(**params) -> str:
-    return json.dumps({"channel": CHANNEL, **params})
-
-
-async def connected() -> WebsocketCommunicator:
-    cable = WebsocketCommunicator(
-        CableConsumer.as_asgi(), "/cable", subprotocols=["actioncable-v1-json"]
-    )
-    accepted, _protocol = await cable.connect()
-    assert accepted
-    assert await cable.receive_json_from() == {"type": "welcome"}
-    return cable
-
-
+EXTRA_PARAMETER = json.dumps({"channel": "LiveChannel", "stream": "explore", "group": "member.1"})
+TURBO_HELPER_CHANNEL = json.dumps(
+    {"channel": "TurboStreamCableChannel", "signed_stream_name": "x:y"}
+)
 GARBAGE = [
     "not json",
     "[]",
@@ -41,71 +27,64 @@ GARBAGE = [
     '{"command": "subscribe", "identifier": "not json"}',
     '{"command": "subscribe", "identifier": "[1]"}',
     json.dumps({"command": "subscribe", "identifier": json.dumps({"channel": "Nope"})}),
-    json.dumps({"command": "explode", "identifier": identifier(signed_stream_name="x")}),
-    json.dumps({"command": "unsubscribe", "identifier": identifier(signed_stream_name="x")}),
-    json.dumps({"command": "subscribe", "identifier": identifier()}),
+    json.dumps({"command": "explode", "identifier": identifier("explore")}),
+    json.dumps({"command": "unsubscribe", "identifier": identifier("explore")}),
     "[" * 100_000 + "]" * 100_000,
     json.dumps({"command": "subscribe", "identifier": "[" * 100_000 + "]" * 100_000}),
-    json.dumps({"command": [], "identifier": identifier(signed_stream_name="x")}),
+    json.dumps({"command": [], "identifier": identifier("explore")}),
     json.dumps({"command": "subscribe", "identifier": json.dumps({"channel": []})}),
-    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name=[":"])}),
-    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name={":": 1})}),
-    json.dumps({"command": "subscribe", "identifier": identifier(signed_stream_name="x", n=1)}),
+    json.dumps({"command": "subscribe", "identifier": identifier(["explore"])}),
+    json.dumps({"command": "subscribe", "identifier": identifier({"explore": 1})}),
+    json.dumps({"command": "subscribe", "identifier": EXTRA_PARAMETER}),
+    # django-turbo-helper's own channel, with a name signed by its plain Signer: not served.
+    json.dumps({"command": "subscribe", "identifier": TURBO_HELPER_CHANNEL}),
 ]
+
+
+def push(group: str, html: str) -> None:
+    """What core.live sends, outside any transaction (so at once)."""
+    live.push_on_commit(groups=[group], render=lambda: html)
 
 
 @pytest.mark.parametrize("frame", GARBAGE, ids=range(len(GARBAGE)))
 def test_garbage_is_ignored_and_the_socket_stays_open(frame):
     async def run():
-        cable = await connected()
+        cable = await cable_open()
         await cable.send_to(text_data=frame)
         await cable.send_to(bytes_data=b"\x00\xff binary")
-        # Still open and answering: a valid subscription is confirmed.
-        name = generate_signed_stream_key("explore")
-        await cable.send_json_to(
-            {"command": "subscribe", "identifier": identifier(signed_stream_name=name)}
-        )
-        answers = [await cable.receive_json_from(timeout=2)]
-        if answers[0]["type"] != "confirm_subscription":  # a subscription without a stream
-            answers.append(await cable.receive_json_from(timeout=2))
-        assert [answer["type"] for answer in answers[:-1]] in ([], ["reject_subscription"])
-        assert answers[-1]["type"] == "confirm_subscription"
+        assert await heard(cable, timeout=0.3) is None  # no answer, no close
+        assert await subscribe(cable, "explore") == "confirm_subscription"
         await cable.disconnect()
 
     async_to_sync(run)()
 
 
-def test_a_forged_stream_name_is_rejected_and_hears_nothing():
+@pytest.mark.parametrize(
+    "stream", ["nope", "explore:1", "author:x", "author:99999999", "author:", "home", ""]
+)
+def test_unknown_or_not_allowed_streams_are_rejected_and_hear_nothing(stream):
     async def run():
-        cable = await connected()
-        forged = identifier(signed_stream_name="explore:forged-signature")
-        await cable.send_json_to({"command": "subscribe", "identifier": forged})
-        answer = await cable.receive_json_from(timeout=2)
-        assert answer["type"] == "reject_subscription"
-        await get_channel_layer().group_send(
-            "explore", {"type": "action_cable_message", "group": "explore", "message": "x"}
-        )
-        assert await cable.receive_nothing(timeout=0.2)
+        cable = await cable_open()
+        assert await subscribe(cable, stream) == "reject_subscription"
+        for group in ("explore", "author.99999999", "home"):
+            await get_channel_layer().group_send(
+                group, {"type": "live.push", "group": group, "content": "x"}
+            )
+        assert await pushed(cable, timeout=0.3) is None
         await cable.disconnect()
 
     async_to_sync(run)()
 
 
-def test_a_signed_stream_is_confirmed_and_receives():
+def test_a_stream_hears_pushes_until_unsubscribed():
     async def run():
-        cable = await connected()
-        name = identifier(signed_stream_name=generate_signed_stream_key("explore"))
-        await cable.send_json_to({"command": "subscribe", "identifier": name})
-        assert (await cable.receive_json_from(timeout=2))["type"] == "confirm_subscription"
-        await get_channel_layer().group_send(
-            "explore", {"type": "action_cable_message", "group": "explore", "message": "<p>hi</p>"}
-        )
-        assert (await cable.receive_json_from(timeout=2))["message"] == "<p>hi</p>"
-        await cable.send_json_to({"command": "unsubscribe", "identifier": name})
-        await get_channel_layer().group_send(
-            "explore", {"type": "action_cable_message", "group": "explore", "message": "again"}
-        )
-        assert await cable.receive_nothing(timeout=0.2)
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        await async_to_sync_free(push, "explore", "<p>hi</p>")
+        assert await pushed(cable) == "<p>hi</p>"
+        await cable.send_json_to({"command": "unsubscribe", "identifier": identifier("explore")})
+        await async_to_sync_free(push, "explore", "<p>again</p>")
+        assert await pushed(cable, timeout=0.5) is None
         await cable.disconnect()
 
     async_to_sync(run)()
@@ -113,15 +92,90 @@ def test_a_signed_stream_is_confirmed_and_receives():
 
 def test_one_socket_holds_a_few_subscriptions_only():
     async def run():
-        cable = await connected()
-        name = generate_signed_stream_key("explore")
+        cable = await cable_open()
         for number in range(MAX_SUBSCRIPTIONS + 1):
             # The same stream under other spellings of the identifier (key order, spaces).
-            spelled = identifier(signed_stream_name=name) + " " * number
+            spelled = identifier("explore") + " " * number
             await cable.send_json_to({"command": "subscribe", "identifier": spelled})
-            answer = await cable.receive_json_from(timeout=2)
+            answer = await heard(cable)
             assert answer["identifier"] == spelled  # the client's own string, as sent
         assert answer["type"] == "reject_subscription"
         await cable.disconnect()
 
     async_to_sync(run)()
+
+
+def test_a_socket_leaves_its_groups_when_it_closes():
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        layer = get_channel_layer()
+        assert layer.groups.get("explore")
+        await cable.disconnect()
+        assert not layer.groups.get("explore")
+
+    async_to_sync(run)()
+
+
+def test_the_server_pings_within_proxies_idle_limits(settings):
+    # Twice within Heroku's 55 s (nginx allows 60 s), and within ActionCable's 6 s.
+    assert settings.LIVE_PING_SECONDS < 6
+    settings.LIVE_PING_SECONDS = 0.2
+
+    async def run():
+        cable = await cable_open()
+        frames = [await cable.receive_json_from(timeout=1) for _ in range(3)]
+        assert [frame["type"] for frame in frames] == ["ping"] * 3
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_socket_from_another_site_is_refused():
+    async def run():
+        with pytest.raises(AssertionError):
+            await cable_open(origin="https://evil.example")
+
+    async_to_sync(run)()
+
+
+@pytest.fixture(params=["database", "redis"])
+def layer(request, settings):
+    """The embedded layer of `make run`, or Redis (as production runs) on this machine."""
+    env = {"DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY}
+    if request.param == "redis":
+        redis_url = "redis://127.0.0.1:6379/15"
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": "microblog-tests"},
+            }
+        }
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def test_a_push_from_another_process_reaches_the_socket(layer):
+    """The task worker and the other web processes push through the layer too."""
+    code = (
+        "import os, django; django.setup();"
+        "from django.conf import settings; from core import live;"
+        "os.environ.get('REDIS_URL') and settings.CHANNEL_LAYERS['default']['CONFIG'].update("
+        "prefix='microblog-tests');"
+        "live.push_on_commit(groups=['explore'], render=lambda: '<p>from afar</p>')"
+    )
+
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        done = await async_to_sync_free(run_with_settings, code, **layer)
+        assert done.returncode == 0, done.stderr
+        assert await pushed(cable, timeout=5) == "<p>from afar</p>"
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+async def async_to_sync_free(function, *args, **kwargs):
+    """Run blocking `function` in a thread, as the site's request threads do."""
+    return await sync_to_async(function, thread_sensitive=False)(*args, **kwargs)

@@ -232,7 +232,7 @@ class TestDelete:
         mine = client.get(reverse("explore")).content.decode()
         client.force_login(other_user)
         theirs = client.get(reverse("explore")).content.decode()
-        section = re.compile(r'<section aria-label="Posts">.*?</section>', re.S)
+        section = re.compile(r'<section aria-label="Posts".*?</section>', re.S)
         assert section.search(mine)[0] == section.search(theirs)[0]
         assert f'data-viewer="{user.pk}"' in mine and "data-moderator" not in mine
 
