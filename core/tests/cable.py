@@ -4,7 +4,9 @@ sessions, routing), spoken to as Turbo's ActionCable client does. Pings are skip
 import asyncio
 import json
 
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.test import Client
 
 from microblog.asgi import application
 
@@ -60,3 +62,15 @@ async def pushed(cable, timeout: float = 2) -> str | None:
     frame = await heard(cable, timeout)
     assert frame is None or "message" in frame, frame
     return frame and frame["message"]
+
+
+async def in_thread(function, *args, **kwargs):
+    """Run blocking code (the ORM, a service, the test client) as a request thread would."""
+    return await sync_to_async(function, thread_sensitive=False)(*args, **kwargs)
+
+
+def session_of(user) -> tuple[Client, str]:
+    """A test client signed in as `user`, and its session key (the socket's cookie)."""
+    client = Client()
+    client.force_login(user)
+    return client, client.cookies["sessionid"].value

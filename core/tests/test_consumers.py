@@ -4,13 +4,13 @@ the pushes of core.live reaching sockets, from this process and from others."""
 import json
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from conftest import database_url, run_with_settings
 from core import live
 from core.consumers import MAX_SUBSCRIPTIONS
-from core.tests.cable import cable_open, heard, identifier, pushed, subscribe
+from core.tests.cable import cable_open, heard, identifier, in_thread, pushed, subscribe
 
 # Channels closes old database connections around every message: a database must be there.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,10 +80,10 @@ def test_a_stream_hears_pushes_until_unsubscribed():
     async def run():
         cable = await cable_open()
         assert await subscribe(cable, "explore") == "confirm_subscription"
-        await async_to_sync_free(push, "explore", "<p>hi</p>")
+        await in_thread(push, "explore", "<p>hi</p>")
         assert await pushed(cable) == "<p>hi</p>"
         await cable.send_json_to({"command": "unsubscribe", "identifier": identifier("explore")})
-        await async_to_sync_free(push, "explore", "<p>again</p>")
+        await in_thread(push, "explore", "<p>again</p>")
         assert await pushed(cable, timeout=0.5) is None
         await cable.disconnect()
 
@@ -168,14 +168,9 @@ def test_a_push_from_another_process_reaches_the_socket(layer):
     async def run():
         cable = await cable_open()
         assert await subscribe(cable, "explore") == "confirm_subscription"
-        done = await async_to_sync_free(run_with_settings, code, **layer)
+        done = await in_thread(run_with_settings, code, **layer)
         assert done.returncode == 0, done.stderr
         assert await pushed(cable, timeout=5) == "<p>from afar</p>"
         await cable.disconnect()
 
     async_to_sync(run)()
-
-
-async def async_to_sync_free(function, *args, **kwargs):
-    """Run blocking `function` in a thread, as the site's request threads do."""
-    return await sync_to_async(function, thread_sensitive=False)(*args, **kwargs)

@@ -1,0 +1,127 @@
+"""A member's own stream: only their signed-in sockets hear it, and a session that ends
+(logging out, a new password, deactivation) takes its sockets with it."""
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from accounts.live import member_group, member_push_on_commit
+from accounts.services import users_active_set
+from accounts.tests.factories import UserFactory
+from core.tests.cable import cable_open, heard, in_thread, pushed, session_of, subscribe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+GOODBYE = {"type": "disconnect", "reason": "unauthorized", "reconnect": True}
+
+
+def push_to(user, html: str) -> None:
+    member_push_on_commit(user_id=user.pk, render=lambda member: html)
+
+
+def test_a_signed_in_socket_hears_its_member_and_no_one_else():
+    alice, bob = UserFactory(), UserFactory()
+    _client, key = session_of(alice)
+
+    async def run():
+        cable = await cable_open(session_key=key)
+        assert await subscribe(cable, "member") == "confirm_subscription"
+        # Another member's stream cannot be named, whatever the spelling.
+        for stream in (f"member:{bob.pk}", f"member.{bob.pk}", member_group(bob.pk)):
+            assert await subscribe(cable, stream) == "reject_subscription"
+        await in_thread(push_to, bob, "<p>for bob</p>")
+        await in_thread(push_to, alice, "<p>for alice</p>")
+        assert await pushed(cable) == "<p>for alice</p>"
+        assert await pushed(cable, timeout=0.3) is None
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_anonymous_and_forged_sessions_get_nothing():
+    alice = UserFactory()
+
+    async def run():
+        for key in (None, "forged-session-key", "x" * 40):
+            cable = await cable_open(session_key=key)
+            assert await subscribe(cable, "member") == "reject_subscription"
+            await in_thread(push_to, alice, "<p>secret</p>")
+            assert await pushed(cable, timeout=0.3) is None
+            await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_logging_out_closes_that_sessions_sockets_only():
+    alice = UserFactory()
+    laptop, laptop_key = session_of(alice)
+    _phone, phone_key = session_of(alice)
+
+    async def run():
+        on_laptop = await cable_open(session_key=laptop_key)
+        on_phone = await cable_open(session_key=phone_key)
+        for cable in (on_laptop, on_phone):
+            assert await subscribe(cable, "member") == "confirm_subscription"
+        await in_thread(laptop.post, "/accounts/logout/")
+        assert await heard(on_laptop) == GOODBYE
+        assert await heard(on_laptop) == {"type": "closed"}
+        await in_thread(push_to, alice, "<p>still here</p>")
+        assert await pushed(on_phone) == "<p>still here</p>"
+        await on_phone.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_new_password_closes_the_other_sessions_sockets():
+    alice = UserFactory()
+    _client, key = session_of(alice)
+
+    def change_password():
+        alice.set_password("a-brand-new-password-42")
+        alice.save()
+
+    async def run():
+        cable = await cable_open(session_key=key)
+        assert await subscribe(cable, "member") == "confirm_subscription"
+        await in_thread(change_password)
+        assert await heard(cable) == GOODBYE
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_deactivated_members_sockets_close():
+    alice = UserFactory()
+    _client, key = session_of(alice)
+
+    def deactivate():
+        users_active_set(users=type(alice).objects.filter(pk=alice.pk), active=False)
+
+    async def run():
+        cable = await cable_open(session_key=key)
+        assert await subscribe(cable, "member") == "confirm_subscription"
+        await in_thread(deactivate)
+        assert await heard(cable) == GOODBYE
+        await cable.disconnect()
+        reopened = await cable_open(session_key=key)  # as the page's client reconnects
+        assert await subscribe(reopened, "member") == "reject_subscription"
+        await reopened.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_saving_a_profile_leaves_sockets_open():
+    alice = UserFactory()
+    _client, key = session_of(alice)
+
+    def edit():
+        alice.about_me = "Hello"
+        alice.save()
+
+    async def run():
+        cable = await cable_open(session_key=key)
+        assert await subscribe(cable, "member") == "confirm_subscription"
+        await in_thread(edit)
+        assert await heard(cable, timeout=0.5) is None
+        await cable.disconnect()
+
+    async_to_sync(run)()
