@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from microblog.mailers import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
+
+# The site's data on this machine: the SQLite database, the secret key, the cache, avatars.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -131,7 +133,7 @@ TEMPLATES = [
 WEB_THREADS = env.int("WEB_THREADS", default=4)
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://...).
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if SQLITE:
@@ -273,8 +275,8 @@ ROSETTA_WSGI_AUTO_RELOAD = False
 
 STATIC_URL = "static/"
 # Collected static files belong to the code (the image), not to var/ (the data volume).
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -338,7 +340,7 @@ REPORT_REASON_MAX_LENGTH = 500
 MESSAGE_EMAIL_AWAY_SECONDS = env.int("MESSAGE_EMAIL_AWAY_SECONDS", default=15 * 60)
 MESSAGE_EMAIL_BATCH_SECONDS = env.int("MESSAGE_EMAIL_BATCH_SECONDS", default=15 * 60)
 # How often app.js asks for new notifications when no live connection is open.
-NOTIFICATIONS_POLL_SECONDS = 10
+NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
 # Live pages (/cable): ActionCable's client reconnects after 6 s without a ping; nginx's
 # proxy timeout is 60 s and Heroku's idle limit 55 s.
 LIVE_PING_SECONDS = 3

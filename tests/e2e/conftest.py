@@ -1,5 +1,95 @@
-"""Browser tests: Playwright's sync API runs an event loop, and the tests also use the ORM."""
+"""Browser tests: Playwright's sync API runs an event loop, and the tests also use the ORM.
+
+`live_site` is the production server (scripts/serve: uvicorn processes speaking HTTP and
+WebSocket, as `make run` starts them) on the test database, for pages that are live.
+"""
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from conftest import database_url
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """The static files as production serves them, collected from this checkout."""
+    root = tmp_path_factory.mktemp("static")
+    env = os.environ | {"STATIC_ROOT": str(root), "DEBUG": "false"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    return root
+
+
+class LiveSite:
+    """scripts/serve on a free port; `restart()` stops and starts it again on the same port."""
+
+    def __init__(self, env: dict, log: Path):
+        self.env = env
+        self.log = log
+        self.port = int(env["PORT"])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [str(ROOT / "scripts" / "serve")], cwd=ROOT, env=self.env, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        for _ in range(150):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(0.5)  # the second process too
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def live_site(transactional_db, collected_static, tmp_path):
+    """The production server on the test database (embedded channel layer, two processes)."""
+    hidden = {"SECRET_KEY_FILE", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    env = {key: value for key, value in os.environ.items() if key not in hidden} | {
+        "DEBUG": "false",
+        "SECURE_COOKIES": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url(),
+        "VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(collected_static),
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "2",
+        "NOTIFICATIONS_POLL_SECONDS": "2",
+    }
+    site = LiveSite(env, tmp_path / "server.log")
+    site.start()
+    yield site
+    site.stop()
