@@ -43,7 +43,7 @@ def test_sign_up_post_follow_unfollow_and_reset_password(page: Page, live_server
     compose.fill("Hello from Bob!")
     expect(page.locator("#id_body_counter")).to_have_text("125 characters left")
     page.get_by_role("button", name="Post", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Your post is now live!")
+    expect(page.get_by_role("status").filter(has_text="Your post is now live!")).to_be_visible()
     expect(page.locator(".post-body")).to_have_text(["Hello from Bob!"])
     log_out(page)
 
@@ -51,7 +51,7 @@ def test_sign_up_post_follow_unfollow_and_reset_password(page: Page, live_server
     expect(page.get_by_text("Write your first post")).to_be_visible()
     page.goto(f"{base}/user/bob/")
     page.get_by_role("button", name="Follow bob").click()
-    expect(page.get_by_role("status")).to_contain_text("You are following bob.")
+    expect(page.get_by_role("status").filter(has_text="You are following bob.")).to_be_visible()
     expect(page.get_by_role("link", name="1 follower")).to_be_visible()
 
     page.get_by_role("link", name="Home").click()
@@ -59,7 +59,9 @@ def test_sign_up_post_follow_unfollow_and_reset_password(page: Page, live_server
 
     page.goto(f"{base}/user/bob/")
     page.get_by_role("button", name="Unfollow bob").click()
-    expect(page.get_by_role("status")).to_contain_text("You are not following bob anymore.")
+    expect(
+        page.get_by_role("status").filter(has_text="You are not following bob anymore.")
+    ).to_be_visible()
     page.get_by_role("link", name="Home").click()
     expect(page.locator(".post-body")).to_have_count(0)
     log_out(page)

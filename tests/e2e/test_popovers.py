@@ -22,12 +22,12 @@ def post(db):
     return PostFactory(author=author, body="Trains are on time today.")
 
 
-def signed_in_page(browser: Browser, live_server, client, user, **context_options) -> Page:
+def signed_in_page(browser: Browser, live_site, client, user, **context_options) -> Page:
     """A page in a browser context carrying `user`'s session."""
     client.force_login(user)
     context = browser.new_context(**context_options)
     context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site.url}]
     )
     return context.new_page()
 
@@ -40,11 +40,11 @@ def focused_is(page: Page, selector: str) -> bool:
     return page.evaluate("(s) => document.activeElement.matches(s)", selector)
 
 
-def test_hover_shows_the_card_once_fetched_and_escape_hides_it(page: Page, live_server, post):
+def test_hover_shows_the_card_once_fetched_and_escape_hides_it(page: Page, live_site, post):
     fetched, errors = [], []
     page.on("request", lambda r: fetched.append(r.url) if "/popup/" in r.url else None)
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(f"{live_server.url}/explore/")
+    page.goto(f"{live_site.url}/explore/")
     name = author_name(page, post)
     name.hover()
     card = page.locator(CARD)
@@ -71,8 +71,8 @@ def test_hover_shows_the_card_once_fetched_and_escape_hides_it(page: Page, live_
     assert [e for e in errors if not e.startswith("Failed to load resource")] == []
 
 
-def test_pointer_can_move_into_the_card(page: Page, live_server, post):
-    page.goto(f"{live_server.url}/explore/")
+def test_pointer_can_move_into_the_card(page: Page, live_site, post):
+    page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     card = page.locator(CARD)
     expect(card).to_be_visible()
@@ -81,25 +81,25 @@ def test_pointer_can_move_into_the_card(page: Page, live_server, post):
     expect(card).to_be_visible()
 
 
-def test_clicking_the_name_still_opens_the_profile(page: Page, live_server, post):
-    page.goto(f"{live_server.url}/explore/")
+def test_clicking_the_name_still_opens_the_profile(page: Page, live_site, post):
+    page.goto(f"{live_site.url}/explore/")
     author_name(page, post).click()
-    expect(page).to_have_url(f"{live_server.url}/user/lucia/")
-    page.goto(f"{live_server.url}/explore/")
+    expect(page).to_have_url(f"{live_site.url}/user/lucia/")
+    page.goto(f"{live_site.url}/explore/")
     page.locator(f"#post-{post.pk} a.user-popover-link").first.click()  # the avatar
-    expect(page).to_have_url(f"{live_server.url}/user/lucia/")
+    expect(page).to_have_url(f"{live_site.url}/user/lucia/")
 
 
-def test_people_lists_have_cards_too(page: Page, live_server, post):
+def test_people_lists_have_cards_too(page: Page, live_site, post):
     FollowFactory(follower=UserFactory(username="marta", about_me="Knits."), followed=post.author)
-    page.goto(f"{live_server.url}/user/lucia/followers/")
+    page.goto(f"{live_site.url}/user/lucia/followers/")
     page.locator("a.user-popover-link", has_text="marta").hover()
     expect(page.locator(CARD)).to_contain_text("Knits.")
 
 
-def test_keyboard_opens_enters_and_leaves_the_card(browser, live_server, client, post):
-    page = signed_in_page(browser, live_server, client, UserFactory(username="bob"))
-    page.goto(f"{live_server.url}/explore/")
+def test_keyboard_opens_enters_and_leaves_the_card(browser, live_site, client, post):
+    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"))
+    page.goto(f"{live_site.url}/explore/")
     card = page.locator(CARD)
     for _ in range(40):  # Tab through the page to the post's first author link (its avatar)
         page.keyboard.press("Tab")
@@ -140,20 +140,20 @@ def test_keyboard_opens_enters_and_leaves_the_card(browser, live_server, client,
     expect(card).to_be_visible()
 
 
-def test_following_from_the_card_comes_back_to_the_page(browser, live_server, client, post):
-    page = signed_in_page(browser, live_server, client, UserFactory(username="bob"))
-    page.goto(f"{live_server.url}/explore/")
+def test_following_from_the_card_comes_back_to_the_page(browser, live_site, client, post):
+    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"))
+    page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     page.get_by_role("button", name="Follow lucia").click()
     expect(page.get_by_role("status")).to_contain_text("You are following lucia.")
-    expect(page).to_have_url(f"{live_server.url}/explore/")
+    expect(page).to_have_url(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     expect(page.get_by_role("button", name="Unfollow lucia")).to_be_visible()
 
 
-def test_spanish_card(browser, live_server, client, post):
-    page = signed_in_page(browser, live_server, client, UserFactory(username="bob"), locale="es-ES")
-    page.goto(f"{live_server.url}/explore/")
+def test_spanish_card(browser, live_site, client, post):
+    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"), locale="es-ES")
+    page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     card = page.locator(CARD)
     expect(card).to_contain_text("Miembro desde")
@@ -162,23 +162,23 @@ def test_spanish_card(browser, live_server, client, post):
     page.screenshot(path="/tmp/popover-desktop-es.png", animations="disabled")
 
 
-def test_a_failed_load_says_so(page: Page, live_server, post):
+def test_a_failed_load_says_so(page: Page, live_site, post):
     page.route("**/popup/", lambda route: route.abort())
-    page.goto(f"{live_server.url}/explore/")
+    page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     expect(page.locator(CARD)).to_have_text("Could not load this profile.")
 
 
 def test_touch_first_tap_opens_the_card_and_its_name_opens_the_profile(
-    browser, live_server, client, post
+    browser, live_site, client, post
 ):
-    page = signed_in_page(browser, live_server, client, UserFactory(username="bob"), **PHONE)
-    page.goto(f"{live_server.url}/explore/")
+    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"), **PHONE)
+    page.goto(f"{live_site.url}/explore/")
     name = author_name(page, post)
     name.tap()
     card = page.locator(CARD)
     expect(card).to_contain_text(ABOUT)
-    expect(page).to_have_url(f"{live_server.url}/explore/")  # the first tap did not navigate
+    expect(page).to_have_url(f"{live_site.url}/explore/")  # the first tap did not navigate
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # fits the narrow screen
     page.screenshot(path="/tmp/popover-phone-en.png", animations="disabled")
@@ -188,17 +188,17 @@ def test_touch_first_tap_opens_the_card_and_its_name_opens_the_profile(
 
     name.tap()
     card.locator("a.user-card-name").tap()
-    expect(page).to_have_url(f"{live_server.url}/user/lucia/")
+    expect(page).to_have_url(f"{live_site.url}/user/lucia/")
 
 
-def test_touch_second_tap_on_the_name_opens_the_profile(browser, live_server, post):
+def test_touch_second_tap_on_the_name_opens_the_profile(browser, live_site, post):
     context = browser.new_context(locale="es-ES", **PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/explore/")
+    page.goto(f"{live_site.url}/explore/")
     name = author_name(page, post)
     name.tap()
     expect(page.locator(CARD)).to_contain_text("Miembro desde")
     page.screenshot(path="/tmp/popover-phone-es.png", animations="disabled")
     name.tap()
-    expect(page).to_have_url(f"{live_server.url}/user/lucia/")
+    expect(page).to_have_url(f"{live_site.url}/user/lucia/")
     context.close()
