@@ -17,6 +17,7 @@ import logging
 import time
 from datetime import timedelta
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import InMemoryChannelLayer
 from django.db import DatabaseError
@@ -43,9 +44,13 @@ class DatabaseChannelLayer(InMemoryChannelLayer):
         self._readers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
     async def group_send(self, group, message):
-        """Write the message for every process to read (this one included)."""
+        """Write the message for every process to read (this one included).
+
+        Written on the caller's connection (core.live calls from a request or a task, after
+        its commit): database_sync_to_async would close a connection inside a transaction.
+        """
         assert self.require_valid_group_name(group)
-        await database_sync_to_async(Broadcast.objects.create)(group=group, message=message)
+        await sync_to_async(Broadcast.objects.create)(group=group, message=message)
 
     async def group_add(self, group, channel):
         """Join in memory, and make sure this process reads the broadcasts."""
