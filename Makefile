@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: run dev static test lint format seed install messages bench bench-api clean
+.PHONY: run dev static test lint format seed install messages bench bench-api bench-live clean
 
 $(UV):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -71,3 +71,8 @@ bench: install messages static
 
 bench-api: install
 	$(PY) bench/api_deep_pages.py
+
+# 1,000 WebSocket clients of one author's followers: time until a post reaches them all,
+# through Redis (needs one on 127.0.0.1:6379) and through the database; polling's cost.
+bench-live: install messages static
+	$(PY) bench/live.py $(BENCH_ARGS)

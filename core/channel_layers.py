@@ -44,13 +44,14 @@ class DatabaseChannelLayer(InMemoryChannelLayer):
         self._readers: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
 
     async def group_send(self, group, message):
-        """Write the message for every process to read (this one included).
+        """Write the message for every process to read (this one included)."""
+        await sync_to_async(self.group_send_blocking)(group, message)
 
-        Written on the caller's connection (core.live calls from a request or a task, after
-        its commit): database_sync_to_async would close a connection inside a transaction.
-        """
+    def group_send_blocking(self, group, message) -> None:
+        """group_send for synchronous code (core.live, from a request or a task): the row
+        is written on the caller's own connection, with no event loop in between."""
         assert self.require_valid_group_name(group)
-        await sync_to_async(Broadcast.objects.create)(group=group, message=message)
+        Broadcast.objects.create(group=group, message=message)
 
     async def group_add(self, group, channel):
         """Join in memory, and make sure this process reads the broadcasts."""

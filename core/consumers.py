@@ -98,8 +98,11 @@ class CableConsumer(ActionCableConsumer):
         groups = set(self.group_channel_instance_map)
         if getattr(self, "sockets_group", None):
             groups.add(self.sockets_group)
-        for group in groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        try:
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:  # Redis busy or gone: its memberships expire by themselves
+            logger.warning("Could not leave the groups of a closed socket", exc_info=True)
 
     async def _ping(self):
         """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s."""

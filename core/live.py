@@ -8,17 +8,23 @@ rendered once for everyone in those groups. A page hears a group by naming a str
 a page that was not connected catches up when it reconnects (app.js).
 """
 
+import asyncio
+import atexit
+import concurrent.futures
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
+
+# A push waits this long for the channel layer, then gives up (the page will catch up).
+PUSH_TIMEOUT_SECONDS = 2
 
 StreamGroups = Callable[..., list[str]]
 _streams: dict[str, StreamGroups] = {}
@@ -91,14 +97,52 @@ def streams_refresh_on_commit(*, user_id: int, streams: list[str]) -> None:
 
 
 def _group_send(messages: list[tuple[str, dict]]) -> None:
-    """Send through the channel layer; a layer that is down costs the push, not the request."""
+    """Send through the channel layer; a layer that is down costs the push, not the request.
+
+    The database layer writes one row per group on the caller's connection. Others (Redis)
+    fan out to every member of the group as they send, which the request must not wait
+    for: they are handed to one event loop kept for the process (which also reuses its
+    connection pool; a loop per push opened a connection each time).
+    """
     layer = get_channel_layer()
+    if hasattr(layer, "group_send_blocking"):
+        try:
+            for group, message in messages:
+                layer.group_send_blocking(group, message)
+        except DatabaseError:  # pages catch up when they reconnect
+            logger.warning("Could not push to browsers", exc_info=True)
+        return
+    sending = asyncio.run_coroutine_threadsafe(_send_all(layer, messages), _push_loop())
+    _sending.add(sending)
+    sending.add_done_callback(_sending.discard)
 
-    async def send_all() -> None:
-        for group, message in messages:
-            await layer.group_send(group, message)
 
+async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    """Send each message, giving up after PUSH_TIMEOUT_SECONDS (Redis slow or gone)."""
     try:
-        async_to_sync(send_all)()
-    except Exception:  # Redis or the database gone: pages catch up when they reconnect
+        async with asyncio.timeout(PUSH_TIMEOUT_SECONDS):
+            for group, message in messages:
+                await layer.group_send(group, message)
+    except Exception:  # pages catch up when they reconnect
         logger.warning("Could not push to browsers", exc_info=True)
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
+_sending: set[concurrent.futures.Future] = set()
+
+
+@atexit.register
+def _finish_sending() -> None:
+    """A process that ends (a command, a worker stopping) first sends what it pushed."""
+    concurrent.futures.wait(list(_sending), timeout=PUSH_TIMEOUT_SECONDS)
+
+
+def _push_loop() -> asyncio.AbstractEventLoop:
+    """The process's event loop for pushes, running in its own thread (started once)."""
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, name="live-pushes", daemon=True).start()
+        return _loop

@@ -178,8 +178,23 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A dead Redis fails a push at once (pages catch up when they reconnect).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 0.5}]},
+            # A dead Redis fails a push at once (pages catch up when they reconnect). No read
+            # timeout: the layer's receive blocks for 5 s, redis-py 8's default timeout (see
+            # channels_redis 4.3.1's changelog). A thousand pages reconnecting together join
+            # and leave groups at once: redis-py refuses commands over its pool's limit.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": 0.5,
+                        "socket_timeout": None,
+                        "max_connections": 1000,
+                    }
+                ],
+                # All the sockets of a web process share one list in Redis: the default
+                # (100 messages waiting) dropped pushes when many arrived at once.
+                "capacity": 5000,
+            },
         }
     }
 else:

@@ -6,6 +6,7 @@ import json
 
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from microblog.asgi import application
@@ -65,8 +66,16 @@ async def pushed(cable, timeout: float = 2) -> str | None:
 
 
 async def in_thread(function, *args, **kwargs):
-    """Run blocking code (the ORM, a service, the test client) as a request thread would."""
-    return await sync_to_async(function, thread_sensitive=False)(*args, **kwargs)
+    """Run blocking code (the ORM, a service, the test client) as a request thread would,
+    giving its database connection back afterwards (PostgreSQL's pool is small)."""
+
+    def call():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return await sync_to_async(call, thread_sensitive=False)()
 
 
 def session_of(user) -> tuple[Client, str]:
