@@ -3,6 +3,7 @@
 import base64
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -43,6 +44,13 @@ def pytest_configure(config):
         name = str(Path(tempfile.mkdtemp(prefix="microblog-tests-")) / "test.sqlite3")
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
         connections["default"].settings_dict["TEST"]["NAME"] = name
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def database_url() -> str:

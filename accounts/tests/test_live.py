@@ -18,13 +18,19 @@ def push_to(user, html: str) -> None:
     member_push_on_commit(user_id=user.pk, render=lambda member: html)
 
 
+async def on_member_stream(session_key: str):
+    """A socket of that session, listening to its member's stream."""
+    cable = await cable_open(session_key=session_key)
+    assert await subscribe(cable, "member") == "confirm_subscription"
+    return cable
+
+
 def test_a_signed_in_socket_hears_its_member_and_no_one_else():
     alice, bob = UserFactory(), UserFactory()
     _client, key = session_of(alice)
 
     async def run():
-        cable = await cable_open(session_key=key)
-        assert await subscribe(cable, "member") == "confirm_subscription"
+        cable = await on_member_stream(key)
         # Another member's stream cannot be named, whatever the spelling.
         for stream in (f"member:{bob.pk}", f"member.{bob.pk}", member_group(bob.pk)):
             assert await subscribe(cable, stream) == "reject_subscription"
@@ -57,10 +63,8 @@ def test_logging_out_closes_that_sessions_sockets_only():
     _phone, phone_key = session_of(alice)
 
     async def run():
-        on_laptop = await cable_open(session_key=laptop_key)
-        on_phone = await cable_open(session_key=phone_key)
-        for cable in (on_laptop, on_phone):
-            assert await subscribe(cable, "member") == "confirm_subscription"
+        on_laptop = await on_member_stream(laptop_key)
+        on_phone = await on_member_stream(phone_key)
         await in_thread(laptop.post, "/accounts/logout/")
         assert await heard(on_laptop) == GOODBYE
         assert await heard(on_laptop) == {"type": "closed"}
@@ -80,8 +84,7 @@ def test_a_new_password_closes_the_other_sessions_sockets():
         alice.save()
 
     async def run():
-        cable = await cable_open(session_key=key)
-        assert await subscribe(cable, "member") == "confirm_subscription"
+        cable = await on_member_stream(key)
         await in_thread(change_password)
         assert await heard(cable) == GOODBYE
         await cable.disconnect()
@@ -97,8 +100,7 @@ def test_a_deactivated_members_sockets_close():
         users_active_set(users=type(alice).objects.filter(pk=alice.pk), active=False)
 
     async def run():
-        cable = await cable_open(session_key=key)
-        assert await subscribe(cable, "member") == "confirm_subscription"
+        cable = await on_member_stream(key)
         await in_thread(deactivate)
         assert await heard(cable) == GOODBYE
         await cable.disconnect()
@@ -118,8 +120,7 @@ def test_saving_a_profile_leaves_sockets_open():
         alice.save()
 
     async def run():
-        cable = await cable_open(session_key=key)
-        assert await subscribe(cable, "member") == "confirm_subscription"
+        cable = await on_member_stream(key)
         await in_thread(edit)
         assert await heard(cable, timeout=0.5) is None
         await cable.disconnect()
