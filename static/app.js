@@ -169,27 +169,36 @@ function setUpUserPopovers() {
         return message;
     };
 
+    // A card is a Turbo Frame (id "user-card") that Turbo loads from the link's URL once
+    // per page, in a hidden holder; each opening shows a copy, inert (no src, no id), whose
+    // forms and links act on the whole page (target="_top").
     const load = (url) => {
         if (!cards.has(url)) {
-            const card = fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-                .then((response) => {
-                    if (!response.ok) throw new Error(`${url}: ${response.status}`);
-                    return response.text();
-                })
-                .then((html) => {
-                    // Our own fragment, escaped by Django's templates. A <template> runs no
-                    // scripts, and the popover gets an Element: Bootstrap inserts Elements as
-                    // they are (its sanitizer, which drops forms and buttons, is for strings).
-                    const template = document.createElement("template");
-                    template.innerHTML = html.trim();
-                    const element = template.content.firstElementChild;
-                    if (!element) throw new Error(`${url}: empty card`);
-                    return element;
+            const card = new Promise((resolve, reject) => {
+                const frame = document.createElement("turbo-frame");
+                frame.id = "user-card";
+                frame.setAttribute("target", "_top");
+                frame.hidden = true;
+                frame.addEventListener("turbo:frame-load", () => resolve(frame), { once: true });
+                frame.addEventListener("turbo:fetch-request-error", () => reject(new Error(url)));
+                frame.addEventListener("turbo:frame-missing", (event) => {
+                    event.preventDefault(); // an error page: no card in it
+                    reject(new Error(`${url}: ${event.detail.response.status}`));
                 });
+                frame.src = url;
+                document.body.append(frame);
+            }).then((frame) => {
+                frame.remove();
+                if (!frame.firstElementChild) throw new Error(`${url}: empty card`);
+                frame.removeAttribute("src");
+                frame.removeAttribute("id");
+                frame.hidden = false;
+                return frame;
+            });
             card.catch(() => cards.delete(url)); // the next opening tries again
             cards.set(url, card);
         }
-        return cards.get(url).then((element) => element.cloneNode(true), errorCard);
+        return cards.get(url).then((frame) => frame.cloneNode(true), errorCard);
     };
 
     const close = () => {
@@ -524,6 +533,21 @@ function setUpLiveStreams() {
     }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ["connected"] });
 }
 
+// A Turbo Frame that changes pages (a list's "Older posts"): set its new content up as a
+// page, and bring it into view.
+function setUpFrames() {
+    document.addEventListener("turbo:frame-load", (event) => {
+        const frame = event.target;
+        if (!frame.dataset.turboAction) return; // a card's frame (user popovers)
+        setUpAvatarFallback(frame);
+        showOwnPostActions(frame);
+        localizeTimes(frame);
+        showTimeTooltips();
+        setUpIncomingPosts();
+        frame.scrollIntoView({ block: "start" });
+    });
+}
+
 // The admin, rosetta and the API's pages are not Turbo's: links to them load in full.
 function keepOutOfDrive() {
     document.addEventListener("turbo:click", (event) => {
@@ -571,6 +595,7 @@ document.addEventListener("DOMContentLoaded", () => {
     setUpUserPopovers();
     pollUnreadCounts();
     setUpLiveStreams();
+    setUpFrames();
     keepOutOfDrive();
     cleanBeforeCache();
     refreshTimesEvery(30);

@@ -26,9 +26,7 @@ def signed_in(browser: Browser, site, user, **options) -> Page:
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
     )
-    page = context.new_page()
-    page.on("pageerror", lambda error: pytest.fail(f"JavaScript error: {error}"))
-    return page
+    return context.new_page()
 
 
 def wait_live(page: Page, stream: str = "member") -> None:
