@@ -1,4 +1,5 @@
-"""ASGI pieces with no domain: the bridge to Django's WSGI handler, and connection spreading."""
+"""ASGI pieces with no domain: the bridge to Django's WSGI handler, connection spreading,
+and the same-origin rule for WebSockets."""
 
 import asyncio
 from collections.abc import Iterable, Iterator
@@ -9,6 +10,9 @@ from itertools import count
 from tempfile import SpooledTemporaryFile
 
 from a2wsgi.wsgi import build_environ
+from channels.security.websocket import WebsocketDenier
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 # A response up to this size goes back to the event loop in one piece; a larger one (a
 # static file, a stream) is handed over as it is produced.
@@ -149,3 +153,34 @@ class SpreadConnections:
             await send(message)
 
         return await self.app(scope, receive, send_closing)
+
+
+class SameOriginWebSockets:
+    """Open a WebSocket for the site's own pages only: its Origin must be the site's
+    scheme, host and port, or one of CSRF_TRUSTED_ORIGINS, as Django's CSRF check asks of a
+    form. (Channels' AllowedHostsOriginValidator compares host names only: a page served on
+    another port or scheme of the same host could open a signed-in socket.)"""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not self.same_origin(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
+
+    @staticmethod
+    def same_origin(scope) -> bool:
+        """Whether the handshake's Origin is the origin of the host it was sent to."""
+        headers = {name.lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        host, origin = headers.get(b"host", ""), headers.get(b"origin", "")
+        domain, _port = split_domain_port(host)
+        if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+            return False
+        secure = scope.get("scheme") == "wss"
+        if settings.SECURE_PROXY_SSL_HEADER:  # the proxy says what the browser used
+            header, value = settings.SECURE_PROXY_SSL_HEADER
+            name = header.removeprefix("HTTP_").lower().replace("_", "-").encode()
+            secure = secure or headers.get(name) == value
+        scheme = "https" if secure else "http"
+        return origin == f"{scheme}://{host}" or origin in settings.CSRF_TRUSTED_ORIGINS

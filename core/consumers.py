@@ -22,7 +22,14 @@ COMMANDS = {"subscribe", "unsubscribe"}
 # always adds signed_stream_name, null here: streams are authorized, not signed).
 PARAMETERS = {"channel", "stream", "signed_stream_name"}
 # A page subscribes to a few streams; more from one socket would only multiply broadcasts.
+# A stream is heard once per socket, whatever its identifier's spelling (a home stream
+# joins up to a thousand groups: twenty copies of it cost a socket megabytes).
 MAX_SUBSCRIPTIONS = 20
+# Identifiers are a few dozen characters: a bigger frame is not one of Turbo's.
+MAX_FRAME_CHARACTERS = 4096
+# Channel layers forget a membership after a day (group_expiry): a socket open longer,
+# whose page never subscribes again, renews its groups this often.
+GROUPS_RENEWAL_SECONDS = 6 * 3600
 
 
 class RefuseConsumer(WebsocketConsumer):
@@ -75,11 +82,12 @@ class CableConsumer(ActionCableConsumer):
 
     django-actioncable raises on any frame that is not the JSON it expects, confirms a
     subscription even when the channel refused it, and never leaves its groups. Here a
-    frame that is not a subscribe or unsubscribe command for a registered channel is ignored
-    (a scanner's garbage never raises), a subscription the channel did not join is answered
-    "reject_subscription", one socket holds at most MAX_SUBSCRIPTIONS, every group is left
-    on disconnect, and a socket whose session ended (logout, new password, deactivation) is
-    told to reconnect, which it does as whoever its cookies now say.
+    frame that is not a subscribe or unsubscribe command for a registered channel is
+    ignored (a scanner's garbage never raises), a subscription the channel did not join is
+    answered "reject_subscription", one socket holds at most MAX_SUBSCRIPTIONS and each
+    stream once, its groups are renewed while it lives and left when it closes, and a
+    socket whose session ended (logout, new password, deactivation) is told to reconnect,
+    which it does as whoever its cookies now say.
     """
 
     async def connect(self):
@@ -95,20 +103,30 @@ class CableConsumer(ActionCableConsumer):
     async def disconnect(self, code):
         """Stop pinging and leave every group (the layer would keep them for a day)."""
         self.ping_task.cancel()
-        groups = set(self.group_channel_instance_map)
-        if getattr(self, "sockets_group", None):
-            groups.add(self.sockets_group)
         try:
-            for group in groups:
+            for group in self._all_groups():
                 await self.channel_layer.group_discard(group, self.channel_name)
         except Exception:  # Redis busy or gone: its memberships expire by themselves
             logger.warning("Could not leave the groups of a closed socket", exc_info=True)
 
     async def _ping(self):
-        """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s."""
+        """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s.
+        Every GROUPS_RENEWAL_SECONDS the socket also joins its groups again."""
+        renewed = time.monotonic()
         while True:
             await self.send_json({"type": "ping", "message": int(time.time())})
             await asyncio.sleep(settings.LIVE_PING_SECONDS)
+            if time.monotonic() - renewed > GROUPS_RENEWAL_SECONDS:
+                renewed = time.monotonic()
+                for group in self._all_groups():
+                    await self.channel_layer.group_add(group, self.channel_name)
+
+    def _all_groups(self) -> set[str]:
+        """Every group this socket is in: its subscriptions', and its member's sockets'."""
+        groups = set(self.group_channel_instance_map)
+        if getattr(self, "sockets_group", None):
+            groups.add(self.sockets_group)
+        return groups
 
     async def live_push(self, event):
         """Forward a pushed Turbo Stream to each subscription of this socket in its group."""
@@ -162,8 +180,10 @@ class CableConsumer(ActionCableConsumer):
         The identifier is the client's own string (ActionCable's client matches answers to
         it letter for letter); its parameters are a channel and a stream name (text or null).
         """
+        if not isinstance(text_data, str) or len(text_data) > MAX_FRAME_CHARACTERS:
+            return None
         try:
-            content = json.loads(text_data) if isinstance(text_data, str) else None
+            content = json.loads(text_data)
             identifier = content["identifier"]
             params = json.loads(identifier)
         except (TypeError, ValueError, KeyError, RecursionError):  # deep nesting too
@@ -180,7 +200,13 @@ class CableConsumer(ActionCableConsumer):
     async def _subscribe(self, identifier: str, params: dict) -> None:
         """Subscribe through the channel; confirm only if it joined a group."""
         channel = self.identifier_to_channel_instance_map.get(identifier)
-        if channel is None and len(self.identifier_to_channel_instance_map) >= MAX_SUBSCRIPTIONS:
+        taken = {
+            getattr(other, "stream", None)
+            for key, other in self.identifier_to_channel_instance_map.items()
+            if key != identifier
+        }
+        too_many = len(self.identifier_to_channel_instance_map) >= MAX_SUBSCRIPTIONS
+        if channel is None and (too_many or params.get("stream") in taken):
             await self.send_json({"identifier": identifier, "type": "reject_subscription"})
             return
         if channel is None:

@@ -124,7 +124,8 @@ def conversation_newer(request, username: str):
     thread = conversation_messages(user=request.user, other=other).filter(pk__gt=after)
     newer = list(thread.order_by("created", "pk")[: limit + 1])
     shown = newer[:limit]
-    messages_mark_read(reader=request.user, messages=shown)
+    if request.method == "GET":  # as the conversation's page: a HEAD reads nothing
+        messages_mark_read(reader=request.user, messages=shown)
     bubbles = format_html_join(
         "",
         "{}",

@@ -10,7 +10,6 @@ import os
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "microblog.settings")
@@ -19,7 +18,7 @@ django_wsgi_app = get_wsgi_application()
 
 from django.conf import settings  # noqa: E402
 
-from core.asgi import SpreadConnections, WSGIBridge  # noqa: E402
+from core.asgi import SameOriginWebSockets, SpreadConnections, WSGIBridge  # noqa: E402
 from microblog.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -32,8 +31,6 @@ application = ProtocolTypeRouter(
             ),
             every=settings.WEB_CONNECTION_REQUESTS,
         ),
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginWebSockets(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -5,11 +5,9 @@ to explore's; a deleted one is removed from the same pages. The card is the one 
 reader gets (posts/_post.html): app.js adds what differs per reader.
 """
 
-from django.contrib.auth import get_user_model
 from turbo_helper import turbo_stream
 
 from core import live
-from core.text import id_from_text
 from posts.models import Post
 from posts.templatetags.post_cards import post_card
 
@@ -27,14 +25,6 @@ def author_group(user_id: int) -> str:
 def explore_stream(*, user, argument: str) -> list[str]:
     """Everyone's posts: public, like the explore page."""
     return [] if argument else [EXPLORE_GROUP]
-
-
-@live.stream("author")
-def author_stream(*, user, argument: str) -> list[str]:
-    """One active member's posts: public, like their profile."""
-    author_id = id_from_text(argument)
-    active = get_user_model().objects.filter(pk=author_id, is_active=True).exists()
-    return [author_group(author_id)] if author_id and active else []
 
 
 def push_post_created(*, post: Post) -> None:

@@ -19,9 +19,9 @@ def identifier(stream, channel: str = "LiveChannel") -> str:
     return json.dumps({"channel": channel, "signed_stream_name": None, "stream": stream})
 
 
-async def cable_open(*, session_key: str | None = None, origin: str = ORIGIN):
+async def cable_open(*, session_key: str | None = None, origin: str = ORIGIN, headers=()):
     """A connected, welcomed socket; signed in when given a session key."""
-    headers = [(b"origin", origin.encode()), (b"host", b"localhost")]
+    headers = [(b"origin", origin.encode()), (b"host", b"localhost"), *headers]
     if session_key:
         headers.append((b"cookie", f"sessionid={session_key}".encode()))
     cable = WebsocketCommunicator(

@@ -2,13 +2,15 @@
 the pushes of core.live reaching sockets, from this process and from others."""
 
 import json
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from accounts.tests.factories import UserFactory
 from conftest import database_url, run_with_settings
-from core import live
+from core import consumers, live
 from core.consumers import MAX_SUBSCRIPTIONS
 from core.tests.cable import cable_open, heard, identifier, in_thread, pushed, subscribe
 
@@ -60,13 +62,13 @@ def test_garbage_is_ignored_and_the_socket_stays_open(frame):
 
 
 @pytest.mark.parametrize(
-    "stream", ["nope", "explore:1", "author:x", "author:99999999", "author:", "home", ""]
+    "stream", ["nope", "explore:1", "profile:x", "profile:99999999", "profile:", "home", ""]
 )
 def test_unknown_or_not_allowed_streams_are_rejected_and_hear_nothing(stream):
     async def run():
         cable = await cable_open()
         assert await subscribe(cable, stream) == "reject_subscription"
-        for group in ("explore", "author.99999999", "home"):
+        for group in ("explore", "profile.99999999", "home"):
             await get_channel_layer().group_send(
                 group, {"type": "live.push", "group": group, "content": "x"}
             )
@@ -91,15 +93,50 @@ def test_a_stream_hears_pushes_until_unsubscribed():
 
 
 def test_one_socket_holds_a_few_subscriptions_only():
+    members = UserFactory.create_batch(MAX_SUBSCRIPTIONS + 1)
+
     async def run():
         cable = await cable_open()
-        for number in range(MAX_SUBSCRIPTIONS + 1):
-            # The same stream under other spellings of the identifier (key order, spaces).
-            spelled = identifier("explore") + " " * number
+        answers = [await subscribe(cable, f"profile:{member.pk}") for member in members]
+        assert answers == ["confirm_subscription"] * MAX_SUBSCRIPTIONS + ["reject_subscription"]
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_stream_is_heard_once_per_socket_however_it_is_spelled():
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        for spelled in (
+            identifier("explore") + " ",  # another spelling of the same identifier
+            json.dumps({"stream": "explore", "channel": "LiveChannel"}),
+            json.dumps({"channel": "LiveChannel", "signed_stream_name": "x", "stream": "explore"}),
+        ):
             await cable.send_json_to({"command": "subscribe", "identifier": spelled})
             answer = await heard(cable)
-            assert answer["identifier"] == spelled  # the client's own string, as sent
-        assert answer["type"] == "reject_subscription"
+            assert answer == {"identifier": spelled, "type": "reject_subscription"}
+        await in_thread(push, "explore", "<p>once</p>")
+        assert await pushed(cable) == "<p>once</p>"
+        assert await pushed(cable, timeout=0.3) is None
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_long_lived_socket_renews_its_groups(monkeypatch, settings):
+    """Channel layers forget memberships after a day: the socket joins again before."""
+    monkeypatch.setattr(consumers, "GROUPS_RENEWAL_SECONDS", 0.2)
+    settings.LIVE_PING_SECONDS = 0.1
+
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        layer = get_channel_layer()
+        (channel,) = layer.groups["explore"]
+        layer.groups["explore"][channel] = 0  # joined at the epoch: about to expire
+        await heard(cable, timeout=0.5)
+        assert layer.groups["explore"][channel] > time.time() - 5
         await cable.disconnect()
 
     async_to_sync(run)()
@@ -131,10 +168,42 @@ def test_the_server_pings_within_proxies_idle_limits(settings):
     async_to_sync(run)()
 
 
-def test_a_socket_from_another_site_is_refused():
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.example", "http://localhost.evil.example", "http://localhost:8001",
+     "https://localhost", "null", ""],
+)  # fmt: skip
+def test_a_socket_from_another_origin_is_refused(origin):
+    """Another site, or another port or scheme of this host (another origin all the same)."""
+
     async def run():
         with pytest.raises(AssertionError):
-            await cable_open(origin="https://evil.example")
+            await cable_open(origin=origin)
+
+    async_to_sync(run)()
+
+
+def test_behind_an_https_proxy_the_origin_is_https(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.CSRF_TRUSTED_ORIGINS = ["https://microblog.example"]
+
+    async def run():
+        for origin in ("https://localhost", "https://microblog.example"):
+            cable = await cable_open(origin=origin, headers=[(b"x-forwarded-proto", b"https")])
+            await cable.disconnect()
+        with pytest.raises(AssertionError):
+            await cable_open(origin="http://localhost", headers=[(b"x-forwarded-proto", b"https")])
+
+    async_to_sync(run)()
+
+
+def test_a_huge_frame_is_ignored():
+    async def run():
+        cable = await cable_open()
+        name = identifier("x" * 100_000)
+        await cable.send_json_to({"command": "subscribe", "identifier": name})
+        assert await heard(cable, timeout=0.3) is None  # not even echoed back
+        await cable.disconnect()
 
     async_to_sync(run)()
 

@@ -102,6 +102,13 @@ class TestConversationNewer:
         old.refresh_from_db()
         assert new[0].read is not None and old.read is None  # only what it showed
 
+    def test_a_head_request_reads_nothing(self, member_client, user, other_user):
+        unread = send(other_user, user)
+        url = reverse("conversation_newer", args=[other_user.username])
+        assert member_client.head(url, {"after": 0}).status_code == 200
+        unread.refresh_from_db()
+        assert unread.read is None
+
     def test_query_budget(self, member_client, user, other_user, django_assert_num_queries):
         send(other_user, user)
         url = reverse("conversation_newer", args=[other_user.username])
