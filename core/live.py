@@ -41,17 +41,10 @@ def stream(name: str):
 
 
 def stream_groups(*, user, stream: str) -> list[str]:
-    """The groups `user` joins for `stream` ("home", "author:42"); none if not allowed."""
+    """The groups `user` joins for `stream` ("home", "profile:42"); none if not allowed."""
     name, _colon, argument = stream.partition(":")
     groups = _streams.get(name)
     return groups(user=user, argument=argument) if groups else []
-
-
-def id_argument(argument: str) -> int | None:
-    """A stream's argument read as a database id, or None."""
-    return (
-        int(argument) if argument.isascii() and argument.isdigit() and len(argument) < 19 else None
-    )
 
 
 def sockets_group(user_id: int) -> str:

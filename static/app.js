@@ -61,10 +61,14 @@ function showOwnPostActions(root = document) {
     });
 }
 
-// Gravatar needs the internet; without it, show the local placeholder.
+// Gravatar needs the internet; without it, show the local placeholder. Each image once.
+const AVATARS_READY = new WeakSet();
+
 function setUpAvatarFallback(root = document) {
     const fallback = document.body.dataset.avatarFallback;
     root.querySelectorAll("img.avatar").forEach((img) => {
+        if (AVATARS_READY.has(img)) return;
+        AVATARS_READY.add(img);
         const useFallback = () => { if (img.src !== fallback) img.src = fallback; };
         if (img.complete && img.naturalWidth === 0) useFallback();
         img.addEventListener("error", useFallback);

@@ -25,7 +25,7 @@ def signed_in(browser: Browser, site, user, **options) -> Page:
     )
     page = context.new_page()
     page.errors = []
-    page.on("pageerror", page.errors.append)
+    page.on("pageerror", lambda error: page.errors.append(error))
     return page
 
 
