@@ -13,7 +13,7 @@ from diskcache import DjangoCache
 from diskcache.core import Timeout
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, router, transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,8 @@ class FailSoftMixin:
     _down = False
 
     def _fail_soft(self, name, *args, **kwargs):
-        method = getattr(super(), name)
         try:
-            result = method(*args, **kwargs)
+            result = self._call(name, *args, **kwargs)
         except self.failures as error:
             if not FailSoftMixin._down:
                 FailSoftMixin._down = True
@@ -54,6 +53,10 @@ class FailSoftMixin:
             FailSoftMixin._down = False
             logger.warning("The cache is available again.")
         return result
+
+    def _call(self, name, *args, **kwargs):
+        """The cache backend's own `name`."""
+        return getattr(super(), name)(*args, **kwargs)
 
 
 def _delegate(name):
@@ -96,3 +99,12 @@ class FailSoftDatabaseCache(FailSoftMixin, DatabaseCache):
     """Django's database cache (shared by every machine), soft on a busy database."""
 
     failures = (DatabaseError,)
+
+    def _call(self, name, *args, **kwargs):
+        """Inside a transaction, in a savepoint: on PostgreSQL a failed query aborts the
+        whole transaction, so a failing cache (a rate limit's count) would fail the write."""
+        alias = router.db_for_write(self.cache_model_class)
+        if not connections[alias].in_atomic_block:
+            return super()._call(name, *args, **kwargs)
+        with transaction.atomic(using=alias):
+            return super()._call(name, *args, **kwargs)

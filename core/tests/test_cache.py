@@ -10,7 +10,8 @@ import subprocess
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
@@ -95,3 +96,21 @@ def test_limits_come_back_with_redis(redis, settings):
     rate_limit(scope="test", key=2, rate="2/minute")
     with pytest.raises(RateLimited):
         rate_limit(scope="test", key=2, rate="2/minute")
+
+
+@pytest.mark.django_db
+def test_a_failing_database_cache_never_breaks_the_transaction_around_it(settings, user):
+    """On PostgreSQL a failed query aborts the transaction: the cache's runs in a savepoint."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "broken": {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "no_such_table"},
+    }
+    broken = caches["broken"]
+    with transaction.atomic():
+        assert broken.get("anything", "default") == "default"
+        broken.set("anything", "value")
+        user.refresh_from_db()  # the transaction still works
+        user.about_me = "Still here"
+        user.save()
+    user.refresh_from_db()
+    assert user.about_me == "Still here"

@@ -67,8 +67,21 @@ class LiveSite:
         self.start()
 
 
+@pytest.fixture(scope="session")
+def server_cache_table(django_db_setup, django_db_blocker):
+    """The database cache's table, which the server uses on PostgreSQL without Redis (the
+    tests' own cache is in memory, so migrating the test database did not make it)."""
+    with django_db_blocker.unblock():
+        url = database_url()
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    subprocess.run(
+        [sys.executable, "manage.py", "createcachetable"],
+        cwd=ROOT, env=env | {"DATABASE_URL": url}, check=True,
+    )  # fmt: skip
+
+
 @pytest.fixture
-def live_site(transactional_db, collected_static, tmp_path):
+def live_site(transactional_db, collected_static, server_cache_table, tmp_path):
     """The production server on the test database (embedded channel layer, two processes)."""
     hidden = {"SECRET_KEY_FILE", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     env = {key: value for key, value in os.environ.items() if key not in hidden} | {
