@@ -4,6 +4,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import Counter
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -25,6 +26,8 @@ PARAMETERS = {"channel", "stream", "signed_stream_name"}
 # A stream is heard once per socket, whatever its identifier's spelling (a home stream
 # joins up to a thousand groups: twenty copies of it cost a socket megabytes).
 MAX_SUBSCRIPTIONS = 20
+# Sockets of one member in one process (a tab each): more is a flood, refused at once.
+MAX_MEMBER_SOCKETS = 50
 # Identifiers are a few dozen characters: a bigger frame is not one of Turbo's.
 MAX_FRAME_CHARACTERS = 4096
 # Channel layers forget a membership after a day (group_expiry): a socket open longer,
@@ -90,19 +93,33 @@ class CableConsumer(ActionCableConsumer):
     which it does as whoever its cookies now say.
     """
 
+    member_sockets: Counter[int] = Counter()  # open sockets in this process, per member
+
     async def connect(self):
         """Accept, greet, and keep the connection alive with pings."""
+        user = self.scope.get("user")
+        self.member_id = user.pk if user is not None and user.is_authenticated else None
+        if self.member_id and self.member_sockets[self.member_id] >= MAX_MEMBER_SOCKETS:
+            self.ping_task = None
+            await self.close()
+            return
         await self.accept("actioncable-v1-json")
         await self.send_json({"type": "welcome"})
         self.ping_task = asyncio.get_running_loop().create_task(self._ping())
-        user = self.scope.get("user")
-        if user is not None and user.is_authenticated:
-            self.sockets_group = live.sockets_group(user.pk)
+        if self.member_id:
+            self.member_sockets[self.member_id] += 1
+            self.sockets_group = live.sockets_group(self.member_id)
             await self.channel_layer.group_add(self.sockets_group, self.channel_name)
 
     async def disconnect(self, code):
         """Stop pinging and leave every group (the layer would keep them for a day)."""
+        if self.ping_task is None:  # refused
+            return
         self.ping_task.cancel()
+        if self.member_id:
+            self.member_sockets[self.member_id] -= 1
+            if not self.member_sockets[self.member_id]:
+                del self.member_sockets[self.member_id]
         try:
             for group in self._all_groups():
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -7,6 +7,7 @@ from asgiref.sync import async_to_sync
 from accounts.live import member_group, member_push_on_commit
 from accounts.services import users_active_set
 from accounts.tests.factories import UserFactory
+from core import consumers
 from core.tests.cable import cable_open, heard, in_thread, pushed, session_of, subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,5 +125,25 @@ def test_saving_a_profile_leaves_sockets_open():
         await in_thread(edit)
         assert await heard(cable, timeout=0.5) is None
         await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_one_member_opens_a_bounded_number_of_sockets(monkeypatch):
+    monkeypatch.setattr(consumers, "MAX_MEMBER_SOCKETS", 3)
+    alice = UserFactory()
+    _client, key = session_of(alice)
+
+    async def run():
+        open_ones = [await cable_open(session_key=key) for _ in range(3)]
+        with pytest.raises(AssertionError):  # the fourth tab is refused
+            await cable_open(session_key=key)
+        anyone = await cable_open()  # others still connect
+        assert await subscribe(anyone, "explore") == "confirm_subscription"
+        await anyone.disconnect()
+        await open_ones.pop().disconnect()
+        open_ones.append(await cable_open(session_key=key))  # a closed tab frees its place
+        for cable in open_ones:
+            await cable.disconnect()
 
     async_to_sync(run)()

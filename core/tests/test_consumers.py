@@ -130,9 +130,10 @@ def test_a_long_lived_socket_renews_its_groups(monkeypatch, settings):
     settings.LIVE_PING_SECONDS = 0.1
 
     async def run():
+        layer = get_channel_layer()
+        await layer.flush()  # memberships of sockets earlier tests left behind
         cable = await cable_open()
         assert await subscribe(cable, "explore") == "confirm_subscription"
-        layer = get_channel_layer()
         (channel,) = layer.groups["explore"]
         layer.groups["explore"][channel] = 0  # joined at the epoch: about to expire
         await heard(cable, timeout=0.5)
@@ -144,9 +145,10 @@ def test_a_long_lived_socket_renews_its_groups(monkeypatch, settings):
 
 def test_a_socket_leaves_its_groups_when_it_closes():
     async def run():
+        layer = get_channel_layer()
+        await layer.flush()  # memberships of sockets earlier tests left behind
         cable = await cable_open()
         assert await subscribe(cable, "explore") == "confirm_subscription"
-        layer = get_channel_layer()
         assert layer.groups.get("explore")
         await cable.disconnect()
         assert not layer.groups.get("explore")
