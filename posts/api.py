@@ -13,8 +13,8 @@ from core.api.pagination import collection_schema, paginated_response
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
 from posts.models import Post
 from posts.selectors import explore_posts, user_posts, visible_posts
-from posts.services import post_create, post_delete
-from posts.validators import normalize_post_body
+from posts.services import post_create, post_delete, post_language_set
+from posts.validators import normalize_post_body, validate_post_language
 from social.selectors import home_timeline
 
 POST_PAGE_PARAMETERS = [
@@ -50,10 +50,24 @@ class PostSerializer(serializers.ModelSerializer):
         }
 
 
-class PostCreateSerializer(serializers.Serializer):
-    """What POST /api/posts takes; the body follows the site's rules (1-140 characters)."""
+class PostLanguageSerializer(serializers.Serializer):
+    """A post's language: an ISO 639-1 code such as "en"; empty or null for "not known"."""
+
+    language = serializers.CharField(allow_blank=True, allow_null=True, max_length=35)
+
+    def validate_language(self, value: str | None) -> str | None:
+        """One of the languages posts can have (as the compose box offers)."""
+        return validate_post_language(value)
+
+
+class PostCreateSerializer(PostLanguageSerializer):
+    """What POST /api/posts takes; the body follows the site's rules (1-140 characters).
+    Without a language, it is detected (and left empty when it cannot be told)."""
 
     body = serializers.CharField(trim_whitespace=False)
+    language = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=35
+    )
 
     def validate_body(self, value: str) -> str:
         """Trim and check the body as post_create will (and as the compose form does)."""
@@ -79,19 +93,35 @@ class PostCreateView(APIView):
         """Create a post; 201 with the post and its Location."""
         serializer = PostCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        post = post_create(author=request.user, body=serializer.validated_data["body"])
+        post = post_create(
+            author=request.user,
+            body=serializer.validated_data["body"],
+            language=serializer.validated_data.get("language"),
+        )
         data = PostSerializer(post, context={"request": request}).data
         location = reverse("api_post", args=[post.pk])
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class PostDetailView(APIView):
-    """GET: one post. DELETE: its author or a moderator deletes it."""
+    """GET: one post. PATCH: its author corrects its language. DELETE: its author or a
+    moderator deletes it."""
 
     @extend_schema(responses={200: PostSerializer, **ERRORS})
     def get(self, request, post_id: int):
         """The post with this id."""
         post = get_object_or_404(explore_posts(), pk=post_id)
+        return Response(PostSerializer(post, context={"request": request}).data)
+
+    @extend_schema(request=PostLanguageSerializer, responses={200: PostSerializer, **ERRORS})
+    def patch(self, request, post_id: int):
+        """Set the post's language (its author only; others get 403)."""
+        post = get_object_or_404(explore_posts(), pk=post_id)
+        serializer = PostLanguageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        post = post_language_set(
+            post=post, actor=request.user, language=serializer.validated_data["language"]
+        )
         return Response(PostSerializer(post, context={"request": request}).data)
 
     @extend_schema(responses={204: None, **ERRORS})

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from posts.languages import language_choices
 from posts.validators import normalize_post_body
 
 
@@ -24,6 +25,23 @@ class PostForm(forms.Form):
         ),
     )
 
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language, read when the form is made.
+        self.fields["language"].choices = [("", _("Detect automatically")), *language_choices()]
+
     def clean_body(self) -> str:
         """Trim and check the body as post_create will."""
         return normalize_post_body(self.cleaned_data["body"])
+
+
+class PostLanguageForm(forms.Form):
+    """The language of a post, as its author corrects it."""
+
+    language = forms.ChoiceField(label=_("Language of this post"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Not known")), *language_choices()]

@@ -15,21 +15,24 @@ from django.utils.translation import gettext as _
 
 from core.db import locked
 from core.ratelimit import rate_limit
+from posts.languages import language_detect
 from posts.live import push_post_created, push_post_deleted
 from posts.models import Post
-from posts.validators import normalize_post_body
+from posts.validators import normalize_post_body, validate_post_language
 
 
 @transaction.atomic
-def post_create(*, author, body: str) -> Post:
-    """Validate and save a new post by `author`.
+def post_create(*, author, body: str, language: str | None = None) -> Post:
+    """Validate and save a new post by `author`, in `language` if the author chose one,
+    else in the language detected (none when it cannot be told for sure).
 
-    Raises ValidationError on a bad body and RateLimited when the author posts too often,
-    whatever the entrance (site, API). The same body again within
+    Raises ValidationError on a bad body or language and RateLimited when the author posts
+    too often, whatever the entrance (site, API). The same body again within
     POST_DUPLICATE_WINDOW_SECONDS (a double click, a retried request) gives back the
     first post instead of a second one.
     """
     body = normalize_post_body(body)
+    language = validate_post_language(language) or language_detect(body)
     # Lock the author's row: two simultaneous submissions of one body are serialised, so
     # the second sees the first (SQLite's immediate transactions serialise them anyway).
     get_user_model().objects.select_for_update().filter(pk=author.pk).first()
@@ -38,7 +41,7 @@ def post_create(*, author, body: str) -> Post:
     if duplicate is not None:
         return duplicate
     rate_limit(scope="post", key=author.pk, rate=settings.POST_RATE)
-    post = Post.objects.create(author=author, body=body)
+    post = Post.objects.create(author=author, body=body, language=language)
     get_user_model().objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     push_post_created(post=post)
     return post
@@ -47,11 +50,13 @@ def post_create(*, author, body: str) -> Post:
 def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
     """Save many prepared posts at once (demo data, imports) under the rules of `post_create`.
 
-    Bodies are normalised the same way; no rate limit applies. Returns how many were saved.
+    Bodies are normalised and languages detected (unless given) the same way; no rate limit
+    applies. Returns how many were saved.
     """
     prepared = []
     for post in posts:
         post.body = normalize_post_body(post.body)
+        post.language = validate_post_language(post.language) or language_detect(post.body)
         prepared.append(post)
     added = sorted(Counter(post.author_id for post in prepared).items())
     with transaction.atomic():
@@ -64,6 +69,15 @@ def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
                 post_count=F("post_count") + Case(*increments, output_field=IntegerField())
             )
     return len(prepared)
+
+
+def post_language_set(*, post: Post, actor, language: str | None) -> Post:
+    """Correct the language of `post` (empty: not known); only its author may."""
+    if post.author_id != actor.pk:
+        raise PermissionDenied(_("Only its author can change the language of this post."))
+    post.language = validate_post_language(language)
+    Post.objects.filter(pk=post.pk).update(language=post.language)
+    return post
 
 
 def post_counts_refresh(*, author_ids) -> None:

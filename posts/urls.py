@@ -7,4 +7,5 @@ urlpatterns = [
     path("explore/", views.explore, name="explore"),
     path("posts/newer/", views.newer, name="posts_newer"),
     path("post/<int:post_id>/delete/", views.delete, name="post_delete"),
+    path("post/<int:post_id>/language/", views.language_edit, name="post_language"),
 ]

@@ -1,10 +1,12 @@
-"""The rules a post body follows, wherever it comes from (site, API, seed)."""
+"""The rules a post's body and language follow, wherever they come from (site, API, seed)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.text import short_text
+from posts.languages import post_languages
 
 
 def normalize_post_body(body: str) -> str:
@@ -22,3 +24,15 @@ def normalize_post_body(body: str) -> str:
             % {"limit": limit, "length": length}
         ),
     )
+
+
+def validate_post_language(language: str | None) -> str | None:
+    """A language a post may have (posts.languages), None for "not known", or raise."""
+    if not language:
+        return None
+    if language not in post_languages():
+        raise ValidationError(
+            _("“%(language)s” is not a language posts can have.") % {"language": language[:35]},
+            code="language",
+        )
+    return language

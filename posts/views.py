@@ -15,10 +15,10 @@ from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.redirects import redirect_back, safe_next
 from core.text import id_from_text
-from posts.forms import PostForm
+from posts.forms import PostForm, PostLanguageForm
 from posts.live import INCOMING_POSTS
 from posts.selectors import explore_posts, user_posts
-from posts.services import can_delete_post, post_create, post_delete
+from posts.services import can_delete_post, post_create, post_delete, post_language_set
 from posts.templatetags.post_cards import post_card
 from social.selectors import home_timeline
 
@@ -33,7 +33,11 @@ def home(request):
         write = form_write(
             form,
             "body",
-            lambda: post_create(author=request.user, body=form.cleaned_data["body"]),
+            lambda: post_create(
+                author=request.user,
+                body=form.cleaned_data["body"],
+                language=form.cleaned_data["language"],
+            ),
             busy_message=_("The site is busy and your post was not saved. Please try again."),
         )
         if write.done:
@@ -85,6 +89,20 @@ def _stream_posts(*, user, stream: str):
     if author_id is not None:
         return user_posts(user=author_id)
     return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def language_edit(request, post_id: int):
+    """The author corrects the language of their post (GET: the form, POST: save it)."""
+    post = get_object_or_404(explore_posts(), pk=post_id, author=request.user)
+    form = PostLanguageForm(request.POST or None, initial={"language": post.language or ""})
+    if form.is_valid():
+        post_language_set(post=post, actor=request.user, language=form.cleaned_data["language"])
+        messages.success(request, _("The language of your post is saved."))
+        return redirect_back(request, "home")
+    context = {"post": post, "form": form, "next": safe_next(request, or_referer=True)}
+    return render(request, "posts/post_language.html", context)
 
 
 @login_required

@@ -48,15 +48,20 @@ function preventDoubleSubmit() {
     });
 }
 
-// Post lists are the same for every reader: show the delete links this reader may use.
+// Post lists are the same for every reader: show the links this reader may use (delete to
+// the author and moderators, the language to the author).
 // The delete page checks again; this only spares others a link that would say 403.
 function showOwnPostActions(root = document) {
     const viewer = document.body.dataset.viewer;
     if (!viewer) return;
     const moderator = "moderator" in document.body.dataset;
     root.querySelectorAll(".post[data-author]").forEach((post) => {
-        if (moderator || post.dataset.author === viewer) {
+        const mine = post.dataset.author === viewer;
+        if (moderator || mine) {
             post.querySelectorAll(".post-delete").forEach((link) => { link.hidden = false; });
+        }
+        if (mine) {
+            post.querySelectorAll(".post-language-edit").forEach((link) => { link.hidden = false; });
         }
     });
 }
@@ -426,6 +431,12 @@ function localizeFragment(root) {
         element.textContent = interpolate(text(count), { count: count.toLocaleString(LANGUAGE) }, true);
     });
     root.querySelectorAll(".post-delete").forEach((link) => { link.textContent = gettext("Delete"); });
+    root.querySelectorAll(".post-language-edit").forEach((link) => { link.textContent = gettext("Language"); });
+    const languageNames = new Intl.DisplayNames([LANGUAGE], { type: "language", fallback: "none" });
+    root.querySelectorAll("[data-language-name]").forEach((element) => {
+        const name = languageNames.of(element.dataset.languageName);
+        if (name) element.textContent = name;
+    });
     localizeTimes(root);
     showOwnPostActions(root);
 }
