@@ -194,15 +194,15 @@ def test_update_finds_no_string_missing_from_the_catalogues(project_copy):
 
 
 def test_init_then_compile_a_new_language(project_copy):
-    translate(project_copy, "init", "fr")
+    translate(project_copy, "init", "it")
     for domain in ("django", "djangojs"):
-        catalogue = project_copy / "locale" / "fr" / "LC_MESSAGES" / f"{domain}.po"
+        catalogue = project_copy / "locale" / "it" / "LC_MESSAGES" / f"{domain}.po"
         assert catalogue.exists()
         assert msgids(catalogue) == msgids(
             BASE_DIR / "locale" / "es" / "LC_MESSAGES" / catalogue.name
         )
     translate(project_copy, "compile")
-    assert (project_copy / "locale" / "fr" / "LC_MESSAGES" / "django.mo").exists()
+    assert (project_copy / "locale" / "it" / "LC_MESSAGES" / "django.mo").exists()
     assert (project_copy / "locale" / "es" / "LC_MESSAGES" / "djangojs.mo").exists()
 
 
