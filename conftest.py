@@ -248,3 +248,16 @@ def setting_with(run_settings):
         return result.stdout.strip()
 
     return read
+
+
+@pytest.fixture(params=["microsoft", "deepl", "libretranslate"])
+def translator_service(request, settings):
+    """A stand-in for each paid translation service (core/tests/translator_standins.py), set
+    as the site's TRANSLATOR_URL."""
+    from core.tests.translator_standins import start
+
+    stand_in, server = start(request.param)
+    settings.TRANSLATOR_URL = stand_in.url
+    yield stand_in
+    server.shutdown()
+    server.server_close()

@@ -19,6 +19,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         """`migrate` also makes the cache table, so no deployment step can forget it."""
         from core.ratelimit import rate_settings_check
+        from core.translators import translator_settings_check
 
         post_migrate.connect(create_cache_table, sender=self)
         checks.register(rate_settings_check)
+        checks.register(translator_settings_check)

@@ -16,6 +16,7 @@ from posts.api import (
     ExploreView,
     PostCreateView,
     PostDetailView,
+    PostTranslationView,
     TimelineView,
     UserPostsView,
 )
@@ -46,6 +47,11 @@ urlpatterns = [
     path("users/<int:user_id>/posts", UserPostsView.as_view(), name="api_user_posts"),
     path("posts", PostCreateView.as_view(), name="api_posts"),
     path("posts/<int:post_id>", PostDetailView.as_view(), name="api_post"),
+    path(
+        "posts/<int:post_id>/translation",
+        PostTranslationView.as_view(),
+        name="api_post_translation",
+    ),
     path("timeline", TimelineView.as_view(), name="api_timeline"),
     path("explore", ExploreView.as_view(), name="api_explore"),
     path("messages", ConversationListView.as_view(), name="api_conversations"),

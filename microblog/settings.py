@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "posts.context_processors.moderation",
+                "posts.context_processors.translation",
                 "messaging.context_processors.unread_counts",
             ],
         },
@@ -356,6 +357,14 @@ MESSAGE_EMAIL_AWAY_SECONDS = env.int("MESSAGE_EMAIL_AWAY_SECONDS", default=15 * 
 MESSAGE_EMAIL_BATCH_SECONDS = env.int("MESSAGE_EMAIL_BATCH_SECONDS", default=15 * 60)
 # How often app.js asks for new notifications when no live connection is open.
 NOTIFICATIONS_POLL_SECONDS = env.int("NOTIFICATIONS_POLL_SECONDS", default=10)
+
+# Machine translation of posts (core.translators): off unless TRANSLATOR_URL names a
+# provider. Translations are kept in the shared cache; members and the site are limited.
+TRANSLATOR_URL = env.str("TRANSLATOR_URL", default="")
+TRANSLATOR_TIMEOUT_SECONDS = env.float("TRANSLATOR_TIMEOUT_SECONDS", default=5)
+TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=24 * 3600)
+TRANSLATION_DAILY_CHARACTERS = env.int("TRANSLATION_DAILY_CHARACTERS", default=200_000)
+TRANSLATE_RATE = env.str("TRANSLATE_RATE", default="20/minute,300/day")
 # Live pages (/cable): ActionCable's client reconnects after 6 s without a ping; nginx's
 # proxy timeout is 60 s and Heroku's idle limit 55 s.
 LIVE_PING_SECONDS = 3

@@ -1,7 +1,9 @@
 """API: posts, the home timeline and explore, through the site's services and selectors."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -11,6 +13,9 @@ from accounts.api import UserSummarySerializer
 from accounts.selectors import visible_users
 from core.api.pagination import collection_schema, paginated_response
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
+from core.errors import error_response
+from core.translation import text_translate
+from core.translators import TranslationError
 from posts.models import Post
 from posts.selectors import explore_posts, user_posts, visible_posts
 from posts.services import post_create, post_delete, post_language_set
@@ -129,6 +134,54 @@ class PostDetailView(APIView):
         """Delete the post (author or moderator); others get 403."""
         post_delete(post=get_object_or_404(visible_posts(), pk=post_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TranslationRequestSerializer(serializers.Serializer):
+    """What POST /api/posts/<id>/translation takes: a target language, by default the token
+    owner's."""
+
+    language = serializers.CharField(required=False, max_length=35)
+
+    def validate_language(self, value: str) -> str:
+        """One of the languages posts can have."""
+        return validate_post_language(value)
+
+
+class TranslationSerializer(serializers.Serializer):
+    """A post's text in another language."""
+
+    text = serializers.CharField()
+    source_language = serializers.CharField()
+    language = serializers.CharField()
+    provider = serializers.CharField()
+
+
+class PostTranslationView(APIView):
+    """POST: the post translated (cached, rate-limited; 404 when translation is off)."""
+
+    @extend_schema(
+        request=TranslationRequestSerializer, responses={200: TranslationSerializer, **ERRORS}
+    )
+    def post(self, request, post_id: int):
+        """The post's body in `language` (default: the token owner's language)."""
+        post = get_object_or_404(explore_posts(), pk=post_id)
+        serializer = TranslationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = serializer.validated_data.get("language") or (
+            request.user.language or settings.LANGUAGE_CODE
+        )
+        if not post.language:
+            message = _("The language of this post is not known.")
+            raise serializers.ValidationError({"language": [message]})
+        try:
+            translation = text_translate(
+                text=post.body, source=post.language, target=target, member=request.user
+            )
+        except TranslationError as error:
+            return error_response(request, error.status, str(error.message))
+        data = {"text": translation.text, "source_language": post.language, "language": target,
+                "provider": translation.provider}  # fmt: skip
+        return Response(data)
 
 
 class UserPostsView(APIView):

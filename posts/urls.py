@@ -8,4 +8,6 @@ urlpatterns = [
     path("posts/newer/", views.newer, name="posts_newer"),
     path("post/<int:post_id>/delete/", views.delete, name="post_delete"),
     path("post/<int:post_id>/language/", views.language_edit, name="post_language"),
+    path("post/<int:post_id>/translation/", views.translate, name="post_translate"),
+    path("translate", views.translate_text, name="translate"),
 ]

@@ -1,25 +1,33 @@
 """Pages for writing, reading and deleting posts."""
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from turbo_helper import TurboStreamResponse, turbo_stream
 
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
+from core.ratelimit import RateLimited
 from core.redirects import redirect_back, safe_next
 from core.text import id_from_text
+from core.translation import text_translate
+from core.translators import TranslationError
 from posts.forms import PostForm, PostLanguageForm
 from posts.live import INCOMING_POSTS
 from posts.selectors import explore_posts, user_posts
 from posts.services import can_delete_post, post_create, post_delete, post_language_set
 from posts.templatetags.post_cards import post_card
+from posts.validators import normalize_post_body, validate_post_language
 from social.selectors import home_timeline
 
 
@@ -89,6 +97,52 @@ def _stream_posts(*, user, stream: str):
     if author_id is not None:
         return user_posts(user=author_id)
     return None
+
+
+@login_required
+@require_POST
+def translate(request, post_id: int):
+    """The post in the reader's language, as a Turbo Stream that app.js shows under it."""
+    post = get_object_or_404(explore_posts(), pk=post_id)
+    context, status = {"post": post, "target": get_language()}, 200
+    try:
+        if not post.language:
+            raise TranslationError(_("The language of this post is not known."), status=400)
+        context["translation"] = text_translate(
+            text=post.body, source=post.language, target=context["target"], member=request.user
+        )
+    except TranslationError as error:
+        context["error"], status = error.message, error.status
+    except RateLimited as error:
+        context["error"], status = str(error), 429
+    html = render_to_string("posts/_translation.html", context, request=request)
+    return TurboStreamResponse(turbo_stream.replace(f"translation-{post.pk}", html), status=status)
+
+
+@login_required
+@require_POST
+def translate_text(request):
+    """The tutorial's POST /translate: {"text", "source_language", "dest_language"} in JSON,
+    answering {"text"}; errors as {"error"} with their status."""
+    try:
+        data = json.loads(request.body)
+        text = normalize_post_body(data["text"])
+        source = validate_post_language(data["source_language"])
+        target = validate_post_language(data["dest_language"])
+        if not (source and target):
+            raise ValidationError(_("Give the source and destination languages."))
+        translation = text_translate(text=text, source=source, target=target, member=request.user)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse(
+            {"error": _("Send JSON with text, source_language and dest_language.")}, status=400
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    except RateLimited as error:
+        return JsonResponse({"error": str(error)}, status=429)
+    except TranslationError as error:
+        return JsonResponse({"error": str(error.message)}, status=error.status)
+    return JsonResponse({"text": translation.text})
 
 
 @login_required

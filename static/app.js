@@ -66,6 +66,61 @@ function showOwnPostActions(root = document) {
     });
 }
 
+// Posts in another language than the reader's get a "Translate" button (signed-in members,
+// when the site has a translator): the translation comes as a Turbo Stream under the post.
+function offerTranslations(root = document) {
+    const url = document.body.dataset.translateUrl;
+    if (!url || !window.Turbo) return;
+    const reader = LANGUAGE.split("-")[0];
+    root.querySelectorAll(".post[data-language]").forEach((post) => {
+        if (post.dataset.language === reader || post.querySelector(".post-translate")) return;
+        const id = post.id.replace("post-", "");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "btn btn-link btn-sm p-0 post-translate";
+        button.textContent = gettext("Translate");
+        const place = document.createElement("div");
+        place.id = `translation-${id}`;
+        place.setAttribute("aria-live", "polite");
+        post.querySelector(".post-body").after(button, place);
+    });
+}
+
+function setUpTranslations() {
+    const csrfToken = () => (document.cookie.split("; ").find((item) => item.startsWith("csrftoken=")) || "").slice(10);
+    document.addEventListener("click", async (event) => {
+        const target = event.target instanceof Element ? event.target : null;
+        const post = target && target.closest(".post");
+        if (!post) return;
+        const translate = target.closest(".post-translate");
+        if (target.closest(".post-original")) {
+            const place = document.getElementById(`translation-${post.id.replace("post-", "")}`);
+            place.replaceChildren();
+            place.className = "";
+            post.querySelector(".post-translate").hidden = false;
+            post.querySelector(".post-translate").focus();
+            return;
+        }
+        if (!translate) return;
+        const first = post.querySelector(".post-translate");
+        first.hidden = true;
+        const place = document.getElementById(`translation-${post.id.replace("post-", "")}`);
+        place.replaceChildren(document.createTextNode(gettext("Translating…")));
+        place.className = "small text-body-secondary mt-1";
+        try {
+            const response = await fetch(document.body.dataset.translateUrl.replace("/0/", `/${post.id.replace("post-", "")}/`), {
+                method: "POST",
+                headers: { Accept: "text/vnd.turbo-stream.html", "X-CSRFToken": csrfToken() },
+                credentials: "same-origin",
+            });
+            Turbo.renderStreamMessage(await response.text());
+        } catch {
+            place.textContent = gettext("Could not reach the site. Please try again.");
+            first.hidden = false;
+        }
+    });
+}
+
 // Gravatar needs the internet; without it, show the local placeholder. Each image once.
 const AVATARS_READY = new WeakSet();
 
@@ -439,6 +494,7 @@ function localizeFragment(root) {
     });
     localizeTimes(root);
     showOwnPostActions(root);
+    offerTranslations(root);
 }
 
 // Posts pushed to a live list wait in #incoming-posts behind a "N new posts" button; the
@@ -556,6 +612,7 @@ function setUpFrames() {
         if (!frame.dataset.turboAction) return; // a card's frame (user popovers)
         setUpAvatarFallback(frame);
         showOwnPostActions(frame);
+        offerTranslations(frame);
         localizeTimes(frame);
         showTimeTooltips();
         setUpIncomingPosts();
@@ -577,6 +634,7 @@ function setUpPage() {
     setUpCharCounters();
     setUpAvatarFallback();
     showOwnPostActions();
+    offerTranslations();
     localizeTimes();
     showTimeTooltips();
     setUpIncomingPosts();
@@ -611,6 +669,7 @@ document.addEventListener("DOMContentLoaded", () => {
     pollUnreadCounts();
     setUpLiveStreams();
     setUpFrames();
+    setUpTranslations();
     keepOutOfDrive();
     cleanBeforeCache();
     refreshTimesEvery(30);
