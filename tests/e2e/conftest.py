@@ -14,12 +14,29 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, Page
 
 from conftest import database_url, free_port
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(settings.BASE_DIR)
+
+
+def signed_in(browser: Browser, url: str, user, **options) -> Page:
+    """A page in a new browser context carrying `user`'s session for the site at `url`
+    (made here, read by the server from the shared database); JavaScript errors are kept
+    in `page.errors`."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(**options)
+    session = client.cookies["sessionid"].value
+    context.add_cookies([{"name": "sessionid", "value": session, "url": url}])
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(error))
+    return page
 
 
 @pytest.fixture(scope="session")

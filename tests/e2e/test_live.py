@@ -5,28 +5,16 @@ page survives a server restart, and with WebSocket blocked the badges still poll
 import re
 
 import pytest
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
+from tests.e2e.conftest import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CONNECTED = "turbo-cable-stream-source[connected]"
-
-
-def signed_in(browser: Browser, site, user, **options) -> Page:
-    """A browser context with `user`'s session (made here, read by the server from the
-    shared database), on its own page."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**options)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
-    )
-    return context.new_page()
 
 
 def wait_live(page: Page, stream: str = "member") -> None:
@@ -38,8 +26,8 @@ def wait_live(page: Page, stream: str = "member") -> None:
 def test_a_followers_home_offers_new_posts_and_drops_deleted_ones(browser, live_site):
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
     FollowFactory(follower=bob, followed=alice)
-    at_alice = signed_in(browser, live_site, alice)
-    at_bob = signed_in(browser, live_site, bob, viewport={"width": 390, "height": 844})
+    at_alice = signed_in(browser, live_site.url, alice)
+    at_bob = signed_in(browser, live_site.url, bob, viewport={"width": 390, "height": 844})
     at_bob.goto(f"{live_site.url}/")
     wait_live(at_bob, "home")
 
@@ -66,8 +54,8 @@ def test_a_followers_home_offers_new_posts_and_drops_deleted_ones(browser, live_
 
 def test_a_message_reaches_the_open_conversation_and_the_badges(browser, live_site):
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
-    at_alice = signed_in(browser, live_site, alice)
-    at_bob = signed_in(browser, live_site, bob)
+    at_alice = signed_in(browser, live_site.url, alice)
+    at_bob = signed_in(browser, live_site.url, bob)
     bobs_other_tab = at_bob.context.new_page()
     bobs_other_tab.goto(f"{live_site.url}/explore/")
     wait_live(bobs_other_tab)
@@ -102,7 +90,7 @@ def test_a_message_reaches_the_open_conversation_and_the_badges(browser, live_si
 def test_after_a_server_restart_the_page_reconnects_and_catches_up(browser, live_site):
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
     FollowFactory(follower=bob, followed=alice)
-    at_bob = signed_in(browser, live_site, bob)
+    at_bob = signed_in(browser, live_site.url, bob)
     at_bob.goto(f"{live_site.url}/")
     wait_live(at_bob, "home")
 
@@ -114,7 +102,7 @@ def test_after_a_server_restart_the_page_reconnects_and_catches_up(browser, live
     # The page reconnects by itself and asks what it missed.
     expect(at_bob.locator("#new-posts-button")).to_have_text("1 new post", timeout=15_000)
     wait_live(at_bob, "home")
-    at_alice = signed_in(browser, live_site, alice)
+    at_alice = signed_in(browser, live_site.url, alice)
     at_alice.goto(f"{live_site.url}/")
     at_alice.get_by_label("Say something").fill("Written after the restart")
     at_alice.get_by_role("button", name="Post").click()
@@ -123,12 +111,12 @@ def test_after_a_server_restart_the_page_reconnects_and_catches_up(browser, live
 
 def test_with_websocket_blocked_the_badges_still_poll(browser, live_site):
     alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
-    at_bob = signed_in(browser, live_site, bob)
+    at_bob = signed_in(browser, live_site.url, bob)
     at_bob.context.route_web_socket(re.compile(r".*/cable$"), lambda socket: socket.close())
     at_bob.goto(f"{live_site.url}/explore/")
     badge = at_bob.locator('.navbar-nav [data-unread="messages"]')
     expect(badge).to_be_hidden()
-    at_alice = signed_in(browser, live_site, alice)
+    at_alice = signed_in(browser, live_site.url, alice)
     at_alice.goto(f"{live_site.url}/messages/bob/")
     at_alice.get_by_label("Your message").fill("Knock knock")
     at_alice.get_by_role("button", name="Send").click()

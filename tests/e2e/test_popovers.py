@@ -3,11 +3,12 @@
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
+from tests.e2e.conftest import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +21,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 def post(db):
     author = UserFactory(username="lucia", about_me=ABOUT)
     return PostFactory(author=author, body="Trains are on time today.")
-
-
-def signed_in_page(browser: Browser, live_site, client, user, **context_options) -> Page:
-    """A page in a browser context carrying `user`'s session."""
-    client.force_login(user)
-    context = browser.new_context(**context_options)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site.url}]
-    )
-    return context.new_page()
 
 
 def author_name(page: Page, post):
@@ -98,7 +89,7 @@ def test_people_lists_have_cards_too(page: Page, live_site, post):
 
 
 def test_keyboard_opens_enters_and_leaves_the_card(browser, live_site, client, post):
-    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"))
+    page = signed_in(browser, live_site.url, UserFactory(username="bob"))
     page.goto(f"{live_site.url}/explore/")
     card = page.locator(CARD)
     for _ in range(40):  # Tab through the page to the post's first author link (its avatar)
@@ -141,7 +132,7 @@ def test_keyboard_opens_enters_and_leaves_the_card(browser, live_site, client, p
 
 
 def test_following_from_the_card_comes_back_to_the_page(browser, live_site, client, post):
-    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"))
+    page = signed_in(browser, live_site.url, UserFactory(username="bob"))
     page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     page.get_by_role("button", name="Follow lucia").click()
@@ -152,7 +143,7 @@ def test_following_from_the_card_comes_back_to_the_page(browser, live_site, clie
 
 
 def test_spanish_card(browser, live_site, client, post):
-    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"), locale="es-ES")
+    page = signed_in(browser, live_site.url, UserFactory(username="bob"), locale="es-ES")
     page.goto(f"{live_site.url}/explore/")
     author_name(page, post).hover()
     card = page.locator(CARD)
@@ -172,7 +163,7 @@ def test_a_failed_load_says_so(page: Page, live_site, post):
 def test_touch_first_tap_opens_the_card_and_its_name_opens_the_profile(
     browser, live_site, client, post
 ):
-    page = signed_in_page(browser, live_site, client, UserFactory(username="bob"), **PHONE)
+    page = signed_in(browser, live_site.url, UserFactory(username="bob"), **PHONE)
     page.goto(f"{live_site.url}/explore/")
     name = author_name(page, post)
     name.tap()

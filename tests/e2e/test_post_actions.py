@@ -2,23 +2,14 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from posts.models import Post
 from posts.tests.factories import PostFactory
+from tests.e2e.conftest import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in_page(browser: Browser, live_server, client, user):
-    """A browser context carrying `user`'s session."""
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
 
 
 def test_authors_and_moderators_see_delete_others_do_not(browser, live_server, client):
@@ -29,16 +20,16 @@ def test_authors_and_moderators_see_delete_others_do_not(browser, live_server, c
     post = PostFactory(author=bob, body="Bob's thoughts")
     link = f"#post-{post.pk} .post-delete"
 
-    alice_page = signed_in_page(browser, live_server, client, alice)
+    alice_page = signed_in(browser, live_server.url, alice)
     alice_page.goto(f"{live_server.url}/explore/")
     expect(alice_page.get_by_text("Bob's thoughts")).to_be_visible()
     expect(alice_page.locator(link)).to_be_hidden()
 
-    moderator_page = signed_in_page(browser, live_server, client, moderator)
+    moderator_page = signed_in(browser, live_server.url, moderator)
     moderator_page.goto(f"{live_server.url}/explore/")
     expect(moderator_page.locator(link)).to_be_visible()
 
-    bob_page = signed_in_page(browser, live_server, client, bob)
+    bob_page = signed_in(browser, live_server.url, bob)
     bob_page.goto(f"{live_server.url}/explore/?before=9999999999999999-1")
     bob_page.locator(link).click()
     expect(bob_page.get_by_role("heading", name="Delete this post?")).to_be_visible()

@@ -2,12 +2,12 @@
 paid translation service (core/tests/translator_standins.py), on the production server."""
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from core.tests.translator_standins import start
 from posts.tests.factories import PostFactory
+from tests.e2e.conftest import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,19 +23,8 @@ def test_a_spanish_reader_translates_an_english_post(browser, live_site):
         )
         PostFactory(author=author, body="Hoy los trenes llegan puntuales.", language="es")
         reader = UserFactory(username="bob", language="es")
-        client = Client()
-        client.force_login(reader)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-ES")
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_site.url,
-                }
-            ]
-        )
-        page = context.new_page()
+        phone = {"viewport": {"width": 390, "height": 844}, "locale": "es-ES"}
+        page = signed_in(browser, live_site.url, reader, **phone)
         page.goto(f"{live_site.url}/explore/")
         card = page.locator(f"#post-{post.pk}")
         expect(page.get_by_role("button", name="Traducir")).to_have_count(1)  # not the Spanish one
@@ -50,6 +39,6 @@ def test_a_spanish_reader_translates_an_english_post(browser, live_site):
         card.get_by_role("button", name="Traducir").click()
         expect(translation).to_be_visible()
         assert len(stand_in.requests) == 1  # the second time came from the cache
-        context.close()
+        assert page.errors == []
     finally:
         service.shutdown()

@@ -6,27 +6,14 @@ import io
 import re
 
 import pytest
-from django.test import Client
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
+from tests.e2e.conftest import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in(browser: Browser, site, user, **options) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**options)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site.url}]
-    )
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(error))
-    return page
 
 
 def no_full_load(page: Page) -> None:
@@ -42,7 +29,7 @@ def test_older_posts_change_the_list_and_keep_a_half_written_post(browser, live_
     alice = UserFactory(username="alice")
     for number in range(27):  # POSTS_PER_PAGE is 25
         PostFactory(author=alice, body=f"Post number {number}")
-    page = signed_in(browser, live_site, alice)
+    page = signed_in(browser, live_site.url, alice)
     page.goto(f"{live_site.url}/")
     no_full_load(page)
     page.get_by_label("Say something").fill("Half-written")
@@ -61,7 +48,7 @@ def test_older_posts_change_the_list_and_keep_a_half_written_post(browser, live_
 
 def test_forms_show_their_errors_and_upload_files(browser, live_site, tmp_path):
     alice = UserFactory(username="alice")
-    page = signed_in(browser, live_site, alice)
+    page = signed_in(browser, live_site.url, alice)
     page.goto(f"{live_site.url}/")
     no_full_load(page)
     page.get_by_role("button", name="Post").click()
@@ -83,7 +70,7 @@ def test_forms_show_their_errors_and_upload_files(browser, live_site, tmp_path):
 
 
 def test_the_language_switch_and_logging_out_load_whole_pages(browser, live_site):
-    page = signed_in(browser, live_site, UserFactory(username="alice"))
+    page = signed_in(browser, live_site.url, UserFactory(username="alice"))
     page.goto(f"{live_site.url}/explore/")
     no_full_load(page)
     page.get_by_label("Language").select_option("es")
