@@ -14,6 +14,7 @@ from core.translators import TranslationError, translator
 
 NOT_CONFIGURED = _("Translation is not available on this site.")
 BUDGET_USED_UP = _("Today's translation budget is used up. Please try again tomorrow.")
+MEMBER_BUDGET_USED_UP = _("You have had a lot translated today. Please try again tomorrow.")
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,9 @@ class Translation:
 def text_translate(*, text: str, source: str, target: str, member) -> Translation:
     """`text` in `target`, from the cache or the provider (never asked for `source`).
 
-    Raises TranslationError (not configured, budget used up, provider failures) and
-    RateLimited (the member translates too often).
+    Raises TranslationError (not configured, the site's or the member's daily budget used
+    up, provider failures) and RateLimited (the member translates too often). Only
+    translations that happened count against the budgets.
     """
     provider = translator()
     if provider is None:
@@ -41,16 +43,31 @@ def text_translate(*, text: str, source: str, target: str, member) -> Translatio
     if cached is not None:
         return Translation(text=cached, provider=provider.name)
     rate_limit(scope="translate", key=member.pk, rate=settings.TRANSLATE_RATE)
-    _budget_spend(len(text))
+    budgets = _budgets_left(member)
+    _budget_check(budgets, len(text))
     translated = provider.translate(text, source=source, target=target)
+    for budget_key in budgets:  # only what was translated counts
+        cache.add(budget_key, 0, 2 * 24 * 3600)
+        cache.incr(budget_key, len(text))
     cache.set(key, translated, settings.TRANSLATION_CACHE_SECONDS)
     return Translation(text=translated, provider=provider.name)
 
 
-def _budget_spend(characters: int) -> None:
-    """Count `characters` against today's site-wide budget, or raise when it is spent."""
-    key = f"translation-budget:{date.today().isoformat()}"
-    cache.add(key, 0, 2 * 24 * 3600)
-    spent = cache.incr(key, characters)
-    if spent > settings.TRANSLATION_DAILY_CHARACTERS:
-        raise TranslationError(BUDGET_USED_UP, status=429)
+def _budgets_left(member) -> dict[str, tuple[int, str]]:
+    """Today's budgets (the site's, the member's): cache key -> (characters, message)."""
+    today = date.today().isoformat()
+    return {
+        f"translation-budget:{today}": (settings.TRANSLATION_DAILY_CHARACTERS, BUDGET_USED_UP),
+        f"translation-budget:{today}:{member.pk}": (
+            settings.TRANSLATION_MEMBER_DAILY_CHARACTERS,
+            MEMBER_BUDGET_USED_UP,
+        ),
+    }
+
+
+def _budget_check(budgets: dict[str, tuple[int, str]], characters: int) -> None:
+    """Raise if translating `characters` more would go past a budget."""
+    spent = cache.get_many(list(budgets))
+    for budget_key, (limit, message) in budgets.items():
+        if spent.get(budget_key, 0) + characters > limit:
+            raise TranslationError(message, status=429)

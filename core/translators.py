@@ -10,8 +10,12 @@ or a stand-in in the tests). Each provider speaks its own documented HTTP protoc
 every failure becomes a TranslationError carrying what to tell the member.
 """
 
+import json
+import threading
+import time
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
@@ -30,9 +34,19 @@ class TranslationError(Exception):
 
 
 UNAVAILABLE = _("The translation service is not answering. Please try again later.")
+BUSY = _("Many translations are under way. Please try again in a moment.")
+UNSUPPORTED = _("The translation service cannot translate between these languages.")
 REFUSED_KEY = _("The translation service refused the site's key. The administrators can fix it.")
 QUOTA = _("The translation service's quota is used up for now. Please try again later.")
 TOO_FAST = _("The translation service asks to slow down. Please try again in a minute.")
+
+
+# Whatever the provider does, a translation takes at most TRANSLATOR_TIMEOUT_SECONDS in all
+# (a slow trickle included), its answer at most this size, and each server process asks
+# at most this many at once: a slow provider never holds all of a process's threads.
+MAX_ANSWER_BYTES = 64 * 1024
+CONCURRENT_CALLS = 2
+_calls = threading.BoundedSemaphore(CONCURRENT_CALLS)
 
 
 @dataclass(frozen=True)
@@ -40,9 +54,15 @@ class Translator:
     """A provider at `base` (scheme and host), with its key and options."""
 
     name = ""
+    # The codes a provider uses where they differ from the posts' (py3langid's).
+    codes: ClassVar[dict[str, str]] = {}
     base: str
     key: str = ""
     region: str = ""
+
+    def code(self, language: str) -> str:
+        """The provider's code for a post language."""
+        return self.codes.get(language, language)
 
     def translate(self, text: str, *, source: str, target: str) -> str:
         """`text` from `source` into `target` (ISO 639-1 codes)."""
@@ -50,26 +70,53 @@ class Translator:
 
     def _post(self, path: str, *, failures: dict[int, str], **kwargs) -> object:
         """POST to the provider; its JSON answer, or a TranslationError."""
+        if not _calls.acquire(blocking=False):
+            raise TranslationError(BUSY)
         try:
-            response = requests.post(
-                self.base + path, timeout=settings.TRANSLATOR_TIMEOUT_SECONDS, **kwargs
-            )
-        except requests.RequestException as error:
-            raise TranslationError(UNAVAILABLE) from error
-        if response.status_code in failures:
-            raise TranslationError(failures[response.status_code])
-        if response.status_code != 200:
+            status, body = _post_within_deadline(self.base + path, **kwargs)
+        finally:
+            _calls.release()
+        if status in failures:
+            raise TranslationError(failures[status])
+        if status == 400:
+            raise TranslationError(UNSUPPORTED, status=400)
+        if status != 200:
             raise TranslationError(UNAVAILABLE)
         try:
-            return response.json()
+            return json.loads(body)
         except ValueError as error:
             raise TranslationError(UNAVAILABLE) from error
+
+    @staticmethod
+    def _text(text: object) -> str:
+        """The translated text, if the answer held one."""
+        if not isinstance(text, str) or not text.strip():
+            raise TranslationError(UNAVAILABLE)
+        return text
+
+
+def _post_within_deadline(url: str, **kwargs) -> tuple[int, bytes]:
+    """The status and body of a POST, read within TRANSLATOR_TIMEOUT_SECONDS in all."""
+    timeout = settings.TRANSLATOR_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
+    try:
+        with requests.post(url, timeout=timeout, stream=True, **kwargs) as response:
+            body = b""
+            # read1: what has arrived, so that a trickle meets the deadline too.
+            while chunk := response.raw.read1(4096, decode_content=True):
+                body += chunk
+                if time.monotonic() > deadline or len(body) > MAX_ANSWER_BYTES:
+                    raise TranslationError(UNAVAILABLE)
+            return response.status_code, body
+    except requests.RequestException as error:
+        raise TranslationError(UNAVAILABLE) from error
 
 
 class MicrosoftTranslator(Translator):
     """Azure AI Translator, v3 (the tutorial's)."""
 
     name = "Microsoft Translator"
+    codes: ClassVar[dict[str, str]] = {"no": "nb", "zh": "zh-Hans"}
 
     def translate(self, text: str, *, source: str, target: str) -> str:
         """POST /translate?api-version=3.0&from=..&to=.. with [{"Text": ...}]."""
@@ -78,13 +125,13 @@ class MicrosoftTranslator(Translator):
             headers["Ocp-Apim-Subscription-Region"] = self.region
         answer = self._post(
             "/translate",
-            params={"api-version": "3.0", "from": source, "to": target},
+            params={"api-version": "3.0", "from": self.code(source), "to": self.code(target)},
             headers=headers,
             json=[{"Text": text}],
             failures={401: REFUSED_KEY, 403: QUOTA, 429: TOO_FAST},
         )
         try:
-            return answer[0]["translations"][0]["text"]
+            return self._text(answer[0]["translations"][0]["text"])
         except (KeyError, IndexError, TypeError) as error:
             raise TranslationError(UNAVAILABLE) from error
 
@@ -93,17 +140,22 @@ class DeepLTranslator(Translator):
     """DeepL API v2 (api-free.deepl.com for keys ending ":fx", api.deepl.com otherwise)."""
 
     name = "DeepL"
+    codes: ClassVar[dict[str, str]] = {"no": "nb"}
 
     def translate(self, text: str, *, source: str, target: str) -> str:
         """POST /v2/translate with {"text": [...], "source_lang", "target_lang"}."""
         answer = self._post(
             "/v2/translate",
             headers={"Authorization": f"DeepL-Auth-Key {self.key}"},
-            json={"text": [text], "source_lang": source.upper(), "target_lang": target.upper()},
+            json={
+                "text": [text],
+                "source_lang": self.code(source).upper(),
+                "target_lang": self.code(target).upper(),
+            },
             failures={403: REFUSED_KEY, 456: QUOTA, 429: TOO_FAST},
         )
         try:
-            return answer["translations"][0]["text"]
+            return self._text(answer["translations"][0]["text"])
         except (KeyError, IndexError, TypeError) as error:
             raise TranslationError(UNAVAILABLE) from error
 
@@ -112,15 +164,17 @@ class LibreTranslateTranslator(Translator):
     """LibreTranslate (libretranslate.com or one's own)."""
 
     name = "LibreTranslate"
+    codes: ClassVar[dict[str, str]] = {"no": "nb"}
 
     def translate(self, text: str, *, source: str, target: str) -> str:
         """POST /translate with {"q", "source", "target", "format": "text", "api_key"}."""
+        source, target = self.code(source), self.code(target)
         payload = {"q": text, "source": source, "target": target, "format": "text"}
         if self.key:
             payload["api_key"] = self.key
         answer = self._post("/translate", json=payload, failures={403: REFUSED_KEY, 429: TOO_FAST})
         try:
-            return answer["translatedText"]
+            return self._text(answer["translatedText"])
         except (KeyError, TypeError) as error:
             raise TranslationError(UNAVAILABLE) from error
 

@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from turbo_helper import TurboStreamResponse, turbo_stream
+from turbo_helper import turbo_stream
 
 from accounts.selectors import user_get
 from core.api.errors import error_body
@@ -22,6 +22,7 @@ from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
+from core.streams import turbo_stream_response
 from core.text import id_from_text
 from core.times import UNIX_TIME_ERROR, from_unix_time
 from messaging.forms import MessageForm, MessagingSettingsForm, ReportForm
@@ -131,7 +132,7 @@ def conversation_newer(request, username: str):
         "{}",
         ((message_bubble_html(message=m, reader=request.user, other=other),) for m in shown),
     )
-    response = TurboStreamResponse(turbo_stream.append(conversation_target(other.pk), bubbles))
+    response = turbo_stream_response(turbo_stream.append(conversation_target(other.pk), bubbles))
     if len(newer) > limit:
         response["X-More-Messages"] = "1"
     return response

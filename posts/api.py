@@ -58,7 +58,9 @@ class PostSerializer(serializers.ModelSerializer):
 class PostLanguageSerializer(serializers.Serializer):
     """A post's language: an ISO 639-1 code such as "en"; empty or null for "not known"."""
 
-    language = serializers.CharField(allow_blank=True, allow_null=True, max_length=35)
+    language = serializers.CharField(
+        allow_blank=True, allow_null=True, max_length=35, trim_whitespace=False
+    )
 
     def validate_language(self, value: str | None) -> str | None:
         """One of the languages posts can have (as the compose box offers)."""
@@ -71,7 +73,7 @@ class PostCreateSerializer(PostLanguageSerializer):
 
     body = serializers.CharField(trim_whitespace=False)
     language = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=35
+        required=False, allow_blank=True, allow_null=True, max_length=35, trim_whitespace=False
     )
 
     def validate_body(self, value: str) -> str:
@@ -140,7 +142,7 @@ class TranslationRequestSerializer(serializers.Serializer):
     """What POST /api/posts/<id>/translation takes: a target language, by default the token
     owner's."""
 
-    language = serializers.CharField(required=False, max_length=35)
+    language = serializers.CharField(required=False, max_length=35, trim_whitespace=False)
 
     def validate_language(self, value: str) -> str:
         """One of the languages posts can have."""

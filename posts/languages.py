@@ -1,7 +1,7 @@
 """The languages of posts: told by py3langid when it is sure, chosen or corrected by authors.
 
-A post's language is an ISO 639-1 code ("en", "pt") that Django can name in every
-interface language (its LANG_INFO), or empty when it is not known.
+A post's language is an ISO 639 code as py3langid gives it ("en", "pt", "kab") that Django
+can name in every interface language (its LANG_INFO), or empty when it is not known.
 """
 
 import re
@@ -19,8 +19,10 @@ MIN_PROBABILITY = 0.6
 # Fewer letters than this (links, names and tags aside) cannot tell a language.
 MIN_LETTERS = 8
 NOT_WORDS = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
+# Codes Django names under another code.
+NAMED_AS = {"zh": "zh-hans"}
 # Offered first in the compose box, after the site's own languages.
-COMMON = ["en", "es", "fr", "de", "it", "pt", "nl", "ca", "pl", "ru", "uk", "tr", "ar", "ja"]
+COMMON = ["en", "es", "fr", "de", "it", "pt", "nl", "ca", "pl", "ru", "uk", "tr", "ar", "ja", "zh"]
 
 
 @cache
@@ -32,7 +34,8 @@ def _identifier() -> LanguageIdentifier:
 @cache
 def post_languages() -> frozenset[str]:
     """Every language a post may have: those py3langid tells and Django can name."""
-    return frozenset(code for code in _identifier().nb_classes if code in LANG_INFO)
+    known = set(LANG_INFO) | set(NAMED_AS)
+    return frozenset(code for code in _identifier().nb_classes if code in known)
 
 
 def language_detect(text: str) -> str | None:
@@ -48,7 +51,7 @@ def language_detect(text: str) -> str | None:
 
 def language_name(code: str) -> str:
     """The name of a post language in the reader's language ("French", "francés")."""
-    return str(get_language_info(code)["name_translated"])
+    return str(get_language_info(NAMED_AS.get(code, code))["name_translated"])
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -13,12 +13,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from turbo_helper import TurboStreamResponse, turbo_stream
+from turbo_helper import turbo_stream
 
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back, safe_next
+from core.streams import turbo_stream_response
 from core.text import id_from_text
 from core.translation import text_translate
 from core.translators import TranslationError
@@ -80,7 +81,7 @@ def newer(request):
     limit = settings.POSTS_PER_PAGE
     missed = list(posts.filter(pk__gt=after)[: limit + 1])
     cards = format_html_join("", "{}", ((post_card(post),) for post in missed[:limit]))
-    response = TurboStreamResponse(turbo_stream.prepend(INCOMING_POSTS, content=cards))
+    response = turbo_stream_response(turbo_stream.prepend(INCOMING_POSTS, content=cards))
     if len(missed) > limit:
         response["X-More-Posts"] = "1"
     return response
@@ -104,7 +105,7 @@ def _stream_posts(*, user, stream: str):
 def translate(request, post_id: int):
     """The post in the reader's language, as a Turbo Stream that app.js shows under it."""
     post = get_object_or_404(explore_posts(), pk=post_id)
-    context, status = {"post": post, "target": get_language()}, 200
+    context, status, headers = {"post": post, "target": get_language()}, 200, {}
     try:
         if not post.language:
             raise TranslationError(_("The language of this post is not known."), status=400)
@@ -115,8 +116,10 @@ def translate(request, post_id: int):
         context["error"], status = error.message, error.status
     except RateLimited as error:
         context["error"], status = str(error), 429
+        headers["Retry-After"] = str(error.retry_after)
     html = render_to_string("posts/_translation.html", context, request=request)
-    return TurboStreamResponse(turbo_stream.replace(f"translation-{post.pk}", html), status=status)
+    stream = turbo_stream.replace(f"translation-{post.pk}", html)
+    return turbo_stream_response(stream, status=status, headers=headers)
 
 
 @login_required
@@ -139,7 +142,8 @@ def translate_text(request):
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     except RateLimited as error:
-        return JsonResponse({"error": str(error)}, status=429)
+        headers = {"Retry-After": str(error.retry_after)}
+        return JsonResponse({"error": str(error)}, status=429, headers=headers)
     except TranslationError as error:
         return JsonResponse({"error": str(error.message)}, status=error.status)
     return JsonResponse({"text": translation.text})

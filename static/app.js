@@ -113,9 +113,12 @@ function setUpTranslations() {
                 headers: { Accept: "text/vnd.turbo-stream.html", "X-CSRFToken": csrfToken() },
                 credentials: "same-origin",
             });
+            if (!(response.headers.get("Content-Type") || "").startsWith("text/vnd.turbo-stream.html")) {
+                throw new Error(`${response.status}`); // signed out, or a proxy's error page
+            }
             Turbo.renderStreamMessage(await response.text());
         } catch {
-            place.textContent = gettext("Could not reach the site. Please try again.");
+            place.textContent = gettext("Could not translate this post. Reload the page and try again.");
             first.hidden = false;
         }
     });

@@ -2,6 +2,9 @@
 replace the paid services: core/tests/translator_standins.py), and the translation service:
 cache, budget, limits, failures."""
 
+import threading
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -119,9 +122,81 @@ class TestService:
         assert "budget is used up" in str(spent.value.message) and spent.value.status == 429
         assert len(translator_service.requests) == 1
 
+    def test_only_translations_that_happened_count(self, translator_service, user, settings):
+        settings.TRANSLATION_DAILY_CHARACTERS = 10
+        translator_service.fail_with = 503
+        for _ in range(3):
+            with pytest.raises(TranslationError):
+                text_translate(text="Hallo Welt", source="de", target="en", member=user)
+        translator_service.fail_with = None
+        text_translate(text="Hallo Welt", source="de", target="en", member=user)  # 10 of 10
+
+    def test_each_member_has_a_share_of_the_budget(
+        self, translator_service, user, other_user, settings
+    ):
+        settings.TRANSLATION_MEMBER_DAILY_CHARACTERS = 10
+        text_translate(text="Hallo Welt", source="de", target="en", member=user)
+        with pytest.raises(TranslationError) as spent:
+            text_translate(text="Guten Tag", source="de", target="en", member=user)
+        assert "a lot translated today" in str(spent.value.message)
+        text_translate(text="Guten Tag", source="de", target="en", member=other_user)
+
     def test_off_without_a_provider(self, settings, user):
         settings.TRANSLATOR_URL = ""
         with pytest.raises(TranslationError) as off:
             text_translate(text="Hallo", source="de", target="en", member=user)
         assert off.value.status == 404
         assert cache.get("translation-budget") is None
+
+
+def test_a_trickling_answer_meets_the_deadline_in_all(translator_service, settings):
+    settings.TRANSLATOR_TIMEOUT_SECONDS = 0.5
+    translator_service.trickle = 0.05  # a byte every 50 ms: each read is quick, the whole is not
+    began = time.monotonic()
+    with pytest.raises(TranslationError):
+        translator().translate("Hallo Welt", source="de", target="en")
+    assert time.monotonic() - began < 2
+
+
+@pytest.mark.parametrize(
+    "answer", [b"not json", b"null", b'{"translatedText": null}', b'{"translatedText": 5}',
+               b'{"translatedText": ""}', b"x" * 100_000],
+)  # fmt: skip
+def test_a_strange_answer_is_no_translation(translator_service, answer):
+    translator_service.raw_answer = answer
+    with pytest.raises(TranslationError):
+        translator().translate("Hallo", source="de", target="en")
+
+
+def test_languages_it_cannot_translate_say_so(translator_service):
+    translator_service.fail_with = 400
+    with pytest.raises(TranslationError) as unsupported:
+        translator().translate("Hallo", source="cy", target="en")
+    assert "cannot translate between these languages" in str(unsupported.value.message)
+    assert unsupported.value.status == 400
+
+
+def test_norwegian_is_sent_as_the_providers_code(translator_service):
+    translator().translate("Hei", source="no", target="en")
+    (sent,) = translator_service.requests
+    sent_source = sent["query"].get("from", [""])[0] + str(sent["json"]).lower()
+    assert "'nb'" in sent_source or sent_source.startswith("nb")
+
+
+def test_at_most_two_calls_at_once_per_process(translator_service, settings):
+    translator_service.delay = 0.5
+    results = []
+
+    def call():
+        try:
+            results.append(translator().translate("Hallo", source="de", target="en"))
+        except TranslationError as error:
+            results.append(str(error.message))
+
+    threads = [threading.Thread(target=call) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    assert sum("under way" in result for result in results) == 1

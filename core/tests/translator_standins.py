@@ -23,7 +23,9 @@ class StandIn:
     port: int = 0
     requests: list[dict] = field(default_factory=list)
     fail_with: int | None = None  # answer this status instead of translating
-    delay: float = 0
+    delay: float = 0  # seconds before answering
+    trickle: float = 0  # seconds between the bytes of the answer
+    raw_answer: bytes | None = None  # answer this body (status 200) instead
 
     @property
     def url(self) -> str:
@@ -48,18 +50,23 @@ def handler_for(stand_in: StandIn):
                       "headers": dict(self.headers), "json": body}  # fmt: skip
             stand_in.requests.append(record)
             time.sleep(stand_in.delay)
+            if stand_in.raw_answer is not None:
+                return self.answer(200, None, raw=stand_in.raw_answer)
             if stand_in.fail_with:
                 return self.answer(stand_in.fail_with, {"error": "stand-in failure"})
             status, answer = getattr(self, stand_in.provider)(parts, body)
             self.answer(status, answer)
 
-        def answer(self, status, payload):
-            data = json.dumps(payload).encode()
+        def answer(self, status, payload, raw=None):
+            data = json.dumps(payload).encode() if raw is None else raw
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            for byte in data if stand_in.trickle else [data]:
+                self.wfile.write(bytes([byte]) if stand_in.trickle else byte)
+                self.wfile.flush()
+                time.sleep(stand_in.trickle)
 
         def microsoft(self, parts, body):
             query = parse_qs(parts.query)

@@ -77,6 +77,8 @@ class TestPostTranslation:
         other = PostFactory(author=spanish_post.author, body="Buenos días", language="es")
         response = member_client.post(self.url(other))
         assert response.status_code == 429 and "too often" in response.content.decode()
+        assert int(response["Retry-After"]) > 0
+        assert response["Content-Type"] == "text/vnd.turbo-stream.html; charset=utf-8"
 
 
 class TestPages:
@@ -135,6 +137,7 @@ class TestApi:
     def test_errors(self, api, spanish_post, settings, translator_service):
         url = f"/api/posts/{spanish_post.pk}/translation"
         assert api.call("post", url, {"language": "zz"}).status_code == 400
+        assert api.call("post", url, {"language": "en\n"}).status_code == 400
         translator_service.fail_with = 456 if translator_service.provider == "deepl" else 429
         failed = api.call("post", url, {"language": "en"})
         assert failed.status_code == 503 and "error" in failed.json()
