@@ -1,8 +1,11 @@
-"""A member's own live stream: what only their pages hear (badges, messages, job progress)."""
+"""A member's own live stream (what only their pages hear: badges, messages, job
+progress), and their profile's counts as everyone sees them."""
 
 from collections.abc import Callable
 
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from turbo_helper import turbo_stream
 
 from accounts.models import User
 from accounts.timezones import zone_or_none
@@ -34,3 +37,23 @@ def member_push_on_commit(*, user_id: int, render: Callable[[User], str]) -> Non
             return render(member)
 
     live.push_on_commit(groups=[member_group(user_id)], render=render_for_member)
+
+
+def profile_group(user_id: int) -> str:
+    """The group of the pages that show this member's counts (their profile)."""
+    return f"profile.{user_id}"
+
+
+def push_profile_counts(*, user_ids) -> None:
+    """Once committed, show these members' stored counts (posts, followers, following)."""
+    for user_id in user_ids:
+        live.push_on_commit(groups=[profile_group(user_id)], render=lambda pk=user_id: _counts(pk))
+
+
+def _counts(user_id: int) -> str:
+    """A Turbo Stream replacing a member's counts with the stored ones."""
+    member = User.objects.filter(pk=user_id).first()
+    if member is None:
+        return ""
+    counts = render_to_string("accounts/_profile_counts.html", {"profile_user": member})
+    return turbo_stream.replace(f"profile-counts-{user_id}", content=counts)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.live import push_profile_counts
 from core.db import locked
 from core.ratelimit import rate_limit
 from posts.languages import language_detect
@@ -44,6 +45,7 @@ def post_create(*, author, body: str, language: str | None = None) -> Post:
     post = Post.objects.create(author=author, body=body, language=language)
     get_user_model().objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     push_post_created(post=post)
+    push_profile_counts(user_ids=[author.pk])
     return post
 
 
@@ -117,3 +119,4 @@ def post_delete(*, post: Post, actor) -> None:
             author = get_user_model().objects.filter(pk=post.author_id)
             author.update(post_count=F("post_count") - 1)
             push_post_deleted(post_id=post_id, author_id=post.author_id)
+            push_profile_counts(user_ids=[post.author_id])

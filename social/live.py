@@ -1,9 +1,8 @@
-"""Follows seen live: the home stream (posts of the people one follows) and profile counts."""
+"""Follows seen live: the home stream (posts of the people one follows) and the profile stream."""
 
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
-from turbo_helper import turbo_stream
 
+from accounts.live import profile_group
 from core import live
 from core.text import id_from_text
 from posts.live import author_group
@@ -12,11 +11,6 @@ from social.models import Follow
 # A home page hears the newest posts of at most this many of the people its reader follows
 # (each is a group its socket joins); the others' posts show on the next visit.
 HOME_AUTHORS_MAX = 1000
-
-
-def profile_group(user_id: int) -> str:
-    """The group of the pages that show this member's follower and following counts."""
-    return f"profile.{user_id}"
 
 
 @live.stream("home")
@@ -35,18 +29,3 @@ def profile_stream(*, user, argument: str) -> list[str]:
     member_id = id_from_text(argument)
     active = get_user_model().objects.filter(pk=member_id, is_active=True).exists()
     return [author_group(member_id), profile_group(member_id)] if member_id and active else []
-
-
-def push_follow_counts(*, user_ids) -> None:
-    """Once committed, show these members' new follower and following counts."""
-    for user_id in user_ids:
-        live.push_on_commit(groups=[profile_group(user_id)], render=lambda pk=user_id: _counts(pk))
-
-
-def _counts(user_id: int) -> str:
-    """A Turbo Stream replacing a member's counts with the stored ones."""
-    member = get_user_model().objects.filter(pk=user_id).first()
-    if member is None:
-        return ""
-    counts = render_to_string("accounts/_profile_counts.html", {"profile_user": member})
-    return turbo_stream.replace(f"profile-counts-{user_id}", content=counts)

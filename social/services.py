@@ -14,6 +14,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from accounts.live import push_profile_counts
 from core import live
 from core.db import locked
 from core.ratelimit import rate_limit
@@ -21,7 +22,6 @@ from messaging.models import Notification
 from messaging.selectors import blocks_between
 from messaging.services.messages import pair_lock
 from messaging.services.notifications import notification_create
-from social.live import push_follow_counts
 from social.models import Follow
 
 
@@ -89,7 +89,7 @@ def _counts_add(*, follower, followed, active: dict[int, bool], delta: int) -> N
         changes[followed.pk] = {"follower_count": F("follower_count") + delta}
     for pk in sorted(changes):
         users.filter(pk=pk).update(**changes[pk])
-    push_follow_counts(user_ids=sorted(changes))
+    push_profile_counts(user_ids=sorted(changes))
     live.streams_refresh_on_commit(user_id=follower.pk, streams=["home"])
 
 

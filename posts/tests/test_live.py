@@ -63,6 +63,23 @@ def test_a_new_post_reaches_explore_the_authors_profile_and_followers_homes_only
 
 
 @live
+def test_an_authors_profile_counts_their_posts_live():
+    author = UserFactory()
+
+    async def scenario(cables):
+        post = await in_thread(post_create, author=author, body="One more")
+        pushes = [await pushed(cables["profile"]), await pushed(cables["profile"])]
+        counts = next(html for html in pushes if "profile-counts" in html)
+        assert re.search(r'data-count="1"\s+data-count-text="posts"', counts)
+        await in_thread(post_delete, post=post, actor=author)
+        pushes = [await pushed(cables["profile"]), await pushed(cables["profile"])]
+        counts = next(html for html in pushes if "profile-counts" in html)
+        assert re.search(r'data-count="0"\s+data-count-text="posts"', counts)
+
+    listening({"profile": (None, f"profile:{author.pk}")}, scenario)
+
+
+@live
 def test_the_pushed_card_is_the_one_every_reader_gets():
     author = UserFactory(language="es")
     streams = {"explore": (None, "explore")}
