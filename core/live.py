@@ -79,13 +79,16 @@ def push_on_commit(
 
 def sockets_recheck_on_commit(*, user_id: int) -> None:
     """After the commit, have this member's sockets check that their session still holds."""
-    message = {"type": "live.recheck"}
-    transaction.on_commit(lambda: _group_send([(sockets_group(user_id), message)]), robust=True)
+    _sockets_tell_on_commit(user_id, {"type": "live.recheck"})
 
 
 def streams_refresh_on_commit(*, user_id: int, streams: list[str]) -> None:
     """After the commit, have this member's sockets recompute these streams' groups."""
-    message = {"type": "live.refresh", "streams": streams}
+    _sockets_tell_on_commit(user_id, {"type": "live.refresh", "streams": streams})
+
+
+def _sockets_tell_on_commit(user_id: int, message: dict) -> None:
+    """After the commit, send a control message to every socket of this member."""
     transaction.on_commit(lambda: _group_send([(sockets_group(user_id), message)]), robust=True)
 
 

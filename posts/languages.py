@@ -9,7 +9,7 @@ from functools import cache
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Measured on posts/tests/language_samples.py (70 sentences, 7 languages, and 18 short
@@ -55,7 +55,14 @@ def language_name(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """Languages to pick for a post: the site's and common ones first, then the others."""
+    """Languages to pick for a post: the site's and common ones first, then the others,
+    named in the reader's language (worked out once per interface language and process:
+    every home page's compose box asks)."""
+    return _choices_in(get_language())
+
+
+@cache
+def _choices_in(interface_language: str) -> list[tuple[str, str]]:
     first = list(dict.fromkeys([code for code, _name in settings.LANGUAGES] + COMMON))
     first = [code for code in first if code in post_languages()]
     others = sorted(post_languages() - set(first), key=language_name)

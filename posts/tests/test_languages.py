@@ -4,6 +4,7 @@ author on the site and through the API, shown on the post."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from posts.languages import language_choices, language_detect
 from posts.models import Post
@@ -65,6 +66,14 @@ class TestService:
 def test_choices_start_with_the_sites_languages():
     codes = [code for code, _name in language_choices()]
     assert codes[:2] == ["en", "es"] and len(codes) == len(set(codes)) > 50
+
+
+def test_choices_are_named_in_the_readers_language():
+    with translation.override("es"):
+        assert language_choices()[0] == ("en", "Inglés")
+    with translation.override("de"):
+        assert language_choices()[0] == ("en", "Englisch")
+    assert language_choices()[0] == ("en", "English")
 
 
 @pytest.mark.django_db
