@@ -67,3 +67,9 @@ def _choices_in(interface_language: str) -> list[tuple[str, str]]:
     first = [code for code in first if code in post_languages()]
     others = sorted(post_languages() - set(first), key=language_name)
     return [(code, language_name(code)) for code in first + others]
+
+
+# The languages search reduces to their stems ("running" finds "runs"), by the name both
+# PostgreSQL's Snowball stemmers and Elasticsearch's language analyzers give them. Posts in
+# other languages (or none) are searched word for word, accents aside.
+STEMMED_LANGUAGES = {"en": "english", "es": "spanish", "fr": "french", "de": "german"}

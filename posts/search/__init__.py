@@ -1,0 +1,1 @@
+"""Search of posts and people: the database's full-text search, or Elasticsearch."""
