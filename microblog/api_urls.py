@@ -17,6 +17,7 @@ from posts.api import (
     PostCreateView,
     PostDetailView,
     PostTranslationView,
+    SearchView,
     TimelineView,
     UserPostsView,
 )
@@ -52,6 +53,7 @@ urlpatterns = [
         PostTranslationView.as_view(),
         name="api_post_translation",
     ),
+    path("search", SearchView.as_view(), name="api_search"),
     path("timeline", TimelineView.as_view(), name="api_timeline"),
     path("explore", ExploreView.as_view(), name="api_explore"),
     path("messages", ConversationListView.as_view(), name="api_conversations"),

@@ -366,6 +366,8 @@ TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=24 * 36
 TRANSLATION_DAILY_CHARACTERS = env.int("TRANSLATION_DAILY_CHARACTERS", default=200_000)
 # A member's share of it: no handful of accounts can spend the site's budget.
 TRANSLATION_MEMBER_DAILY_CHARACTERS = env.int("TRANSLATION_MEMBER_DAILY_CHARACTERS", default=10_000)
+# Searches per member (or address, signed out): each one reads an index.
+SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute,600/hour")
 TRANSLATE_RATE = env.str("TRANSLATE_RATE", default="20/minute,300/day")
 # Live pages (/cable): ActionCable's client reconnects after 6 s without a ping; nginx's
 # proxy timeout is 60 s and Heroku's idle limit 55 s.

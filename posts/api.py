@@ -9,14 +9,21 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api import UserSummarySerializer
+from accounts.api import UserSerializer, UserSummarySerializer
 from accounts.selectors import visible_users
-from core.api.pagination import collection_schema, paginated_response
+from core.api.pagination import (
+    collection_schema,
+    open_page_response,
+    page_parameters,
+    paginated_response,
+)
 from core.api.schema import ERRORS, PAGE_PARAMETERS, iso
 from core.errors import error_response
 from core.translation import text_translate
 from core.translators import TranslationError
 from posts.models import Post
+from posts.search.selectors import MAX_PAGES, people_search, post_search
+from posts.search.views import search_rate_limit
 from posts.selectors import explore_posts, user_posts, visible_posts
 from posts.services import post_create, post_delete, post_language_set
 from posts.validators import normalize_post_body, validate_post_language
@@ -212,3 +219,61 @@ class ExploreView(APIView):
     def get(self, request):
         """One page of everyone's posts."""
         return posts_response(request, explore_posts())
+
+
+class SearchParametersSerializer(serializers.Serializer):
+    """What GET /api/search takes besides the page: the query, what to find, the order."""
+
+    q = serializers.CharField(max_length=500, trim_whitespace=True)
+    type = serializers.ChoiceField(choices=["posts", "people"], default="posts")
+    order = serializers.ChoiceField(choices=["newest", "best"], default="newest")
+
+
+class SearchView(APIView):
+    """Posts or people matching a query, as the search page finds them."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, required=True,
+                description='Words (all must match), "a phrase", -word, from:username. '
+                "People: the start of a username or of words in their about me.",
+            ),
+            OpenApiParameter("type", str, enum=["posts", "people"], description="Default posts."),
+            OpenApiParameter(
+                "order", str, enum=["newest", "best"],
+                description="Posts: newest first (default) or best match first.",
+            ),
+            OpenApiParameter("page", int, description=f"Page number, from 1 to {MAX_PAGES}."),
+            PAGE_PARAMETERS[1],
+        ],
+        responses={
+            200: collection_schema(PostSerializer, "PostSearchResults"),
+            **ERRORS,
+        },
+        description="Totals are not counted (`total_items` and `total_pages` are null); "
+        "`_links.next` is there while more results follow. With `type=people`, items are "
+        "users.",
+    )  # fmt: skip
+    def get(self, request):
+        """One page of search results."""
+        parameters = SearchParametersSerializer(data=request.query_params)
+        parameters.is_valid(raise_exception=True)
+        query = parameters.validated_data
+        page, per_page = page_parameters(request, max_page=MAX_PAGES)
+        search_rate_limit(request)
+        if query["type"] == "people":
+            results = people_search(
+                text=query["q"], searcher=request.user, number=page, per_page=per_page
+            )
+            serializer_class = UserSerializer
+        else:
+            results = post_search(
+                text=query["q"], best_match=query["order"] == "best", number=page,
+                per_page=per_page,
+            )  # fmt: skip
+            serializer_class = PostSerializer
+        return open_page_response(
+            request, results.items, serializer_class, page=results.number, per_page=per_page,
+            has_next=results.has_next, params=query,
+        )  # fmt: skip

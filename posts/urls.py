@@ -1,6 +1,7 @@
 from django.urls import path
 
 from posts import views
+from posts.search import views as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,4 +11,5 @@ urlpatterns = [
     path("post/<int:post_id>/language/", views.language_edit, name="post_language"),
     path("post/<int:post_id>/translation/", views.translate, name="post_translate"),
     path("translate", views.translate_text, name="translate"),
+    path("search/", search_views.search, name="search"),
 ]

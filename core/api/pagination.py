@@ -36,6 +36,33 @@ def _link(request, **params) -> str:
     return f"{request.path}?{urlencode(params)}"
 
 
+def page_parameters(request, *, max_page: int | None = None) -> tuple[int, int]:
+    """The `page` (from 1, at most `max_page`) and `per_page` (default 10) asked for."""
+    return (
+        _positive_int(request, "page", 1, max_page),
+        _positive_int(request, "per_page", 10, settings.API_MAX_PER_PAGE),
+    )
+
+
+def open_page_response(request, items, serializer_class, *, page: int, per_page: int,
+                       has_next: bool, params: dict) -> Response:  # fmt: skip
+    """A page whose total is not counted (search results) in the envelope: totals are
+    null, `next` is there while more follow; links keep `params`."""
+    links = {
+        "self": _link(request, **params, page=page, per_page=per_page),
+        "next": _link(request, **params, page=page + 1, per_page=per_page) if has_next else None,
+        "prev": _link(request, **params, page=page - 1, per_page=per_page) if page > 1 else None,
+    }
+    return Response(
+        {
+            "items": serializer_class(items, many=True, context={"request": request}).data,
+            "_meta": {"page": page, "per_page": per_page, "total_pages": None,
+                      "total_items": None},
+            "_links": links,
+        }
+    )  # fmt: skip
+
+
 def paginated_response(
     request,
     queryset,
