@@ -240,3 +240,66 @@ def people_ids(search: SearchQuery, people: QuerySet, *, offset: int, limit: int
     return list(
         people_matching(people, search).values_list("pk", flat=True)[offset : offset + limit]
     )
+
+
+def index_counts() -> dict[str, tuple[int, int]]:
+    """{"posts": (indexed, in the database), "people": (...)} for `manage.py search status`."""
+    counts = {}
+    with connection.cursor() as cursor:
+        for kind, (fts, table, _columns, _options) in zip(("posts", "people"), SQLITE_TABLES,
+                                                          strict=True):  # fmt: skip
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            (rows,) = cursor.fetchone()
+            if connection.vendor == "sqlite":
+                cursor.execute(f"SELECT count(*) FROM {fts}_docsize")
+                (indexed,) = cursor.fetchone()
+            else:  # generated and indexed by PostgreSQL itself, with every row
+                indexed = rows
+            counts[kind] = (indexed, rows)
+    return counts
+
+
+def reindex(*, batch_size: int = 10_000, progress=None) -> None:
+    """Rebuild the database's search index, `batch_size` rows per transaction (SQLite);
+    `progress(kind, done, total)` is told after each batch."""
+    from django.db import transaction
+
+    if connection.vendor != "sqlite":
+        # The vectors are generated columns, always in step: only the indexes are rebuilt.
+        with connection.cursor() as cursor:
+            for kind, index in (("posts", "posts_post_search_idx"),
+                                ("people", "accounts_user_search_idx")):  # fmt: skip
+                cursor.execute(f"REINDEX INDEX CONCURRENTLY {index}")
+                if progress:
+                    progress(kind, 1, 1)
+        return
+    schema_repair()
+    for kind, (fts, table, columns, _options) in zip(("posts", "people"), SQLITE_TABLES,
+                                                     strict=True):  # fmt: skip
+        names = ", ".join(columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            (total,) = cursor.fetchone()
+            with transaction.atomic():
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
+            done, last = 0, 0
+            while True:
+                with transaction.atomic():
+                    cursor.execute(
+                        f"SELECT max(id), count(*) FROM (SELECT id FROM {table} WHERE id > %s "
+                        f"ORDER BY id LIMIT %s)",
+                        [last, batch_size],
+                    )
+                    top, count = cursor.fetchone()
+                    if not count:
+                        break
+                    cursor.execute(
+                        f"INSERT INTO {fts}(rowid, {names}) SELECT id, {names} FROM {table} "
+                        f"WHERE id > %s AND id <= %s",
+                        [last, top],
+                    )
+                done, last = done + count, top
+                if progress:
+                    progress(kind, done, total)
+            with transaction.atomic():
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")

@@ -64,7 +64,7 @@ class TestQueryParsing:
             (
                 "from:Ana -from:bob x",
                 SearchQuery(phrases=(("x",),), authors=("ana",), excluded_authors=("bob",)),
-            ),  # fmt: skip
+            ),
             ('- "" -"" from: ***', SearchQuery()),
             ("word word WORD", SearchQuery(phrases=(("word",),))),
         ],
@@ -204,7 +204,7 @@ class TestSearchPage:
         content = client.get(reverse("search"), {"q": "<b>zzz</b>"}).content.decode()
         assert "No posts match “&lt;b&gt;zzz&lt;/b&gt;”" in content
         content = client.get(reverse("search"), {"q": "zzz", "type": "people"}).content.decode()
-        assert "No one’s name or about me starts like “zzz”" in content
+        assert "No names or words about members start like “zzz”" in content
 
     def test_pages_link_to_each_other(self, client, corpus, settings):
         settings.POSTS_PER_PAGE = 2
