@@ -4,7 +4,7 @@ PostgreSQL. Nothing the models declare, so nothing here for makemigrations to se
 
 from django.db import migrations
 
-from posts.search.database import schema_install, schema_uninstall
+from posts.search.schema import schema_install, schema_uninstall
 
 
 def install(apps, schema_editor):

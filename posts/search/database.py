@@ -1,135 +1,22 @@
-"""Full-text search in the database itself: SQLite's FTS5 or PostgreSQL's text search.
+"""Search in the database's own index (see posts.search.schema): SQLite's FTS5 or
+PostgreSQL's text search.
 
-Both index words as `posts.search.query.words_of` splits them (runs of letters and digits,
-accents aside) and only ever receive those words, quoted: what a person types never reaches
-FTS5's or tsquery's syntax.
-
-- SQLite: external-content FTS5 tables beside `posts_post` (bodies, Porter stems) and
-  `accounts_user` (usernames and about me, for prefixes), kept in step by triggers.
-- PostgreSQL: a stored, generated `search_vector` on posts, stemmed by the post's language
-  (see `STEMMED_LANGUAGES`), with a GIN index; an expression GIN index on people.
-
-`schema_install` creates all of it (migration posts.0002, `manage.py search reindex`).
+Only the words of a SearchQuery reach either, quoted: what a person types never reaches
+FTS5's or tsquery's syntax. Results come newest first in the order they were posted (by
+id: the index hands them over in that order, so a common word costs what a rare one does),
+or best match first.
 """
 
 from django.db import connection
-from django.db.models import BooleanField, F, QuerySet
+from django.db.models import BooleanField, Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
-from posts.languages import STEMMED_LANGUAGES
+from accounts.selectors import visible_users
 from posts.search.query import SearchQuery
-
-# PostgreSQL: one text search configuration per stemmed language, and one without stems.
-PG_CONFIGS = [f"microblog_{name}" for name in STEMMED_LANGUAGES.values()] + ["microblog_simple"]
-PG_WORDS = "regexp_replace({}, '[^[:alnum:]]+', ' ', 'g')"
-PG_POST_VECTOR = "to_tsvector(CASE split_part(language, '-', 1) {} ELSE 'microblog_simple'::regconfig END, {})".format(  # noqa: E501
-    " ".join(f"WHEN '{code}' THEN 'microblog_{name}'::regconfig"
-             for code, name in STEMMED_LANGUAGES.items()),
-    PG_WORDS.format("body"),
-)  # fmt: skip
-PG_PERSON_VECTOR = "to_tsvector('microblog_simple'::regconfig, {})".format(
-    PG_WORDS.format("accounts_user.username || ' ' || accounts_user.about_me")
-)
-PG_TOKENS = "asciiword, word, numword, asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart"  # noqa: E501
-
-
-def _pg_schema() -> list[str]:
-    statements = ["CREATE EXTENSION IF NOT EXISTS unaccent"]
-    dictionaries = {"microblog_simple": "simple"}
-    for name in STEMMED_LANGUAGES.values():
-        # Snowball stemmers without their stop words: "the who" is a band, and SQLite's
-        # index has no stop words either.
-        statements.append(
-            f"CREATE TEXT SEARCH DICTIONARY microblog_{name}_stem "
-            f"(TEMPLATE = snowball, Language = {name})"
-        )
-        dictionaries[f"microblog_{name}"] = f"microblog_{name}_stem"
-    for config, dictionary in dictionaries.items():
-        statements += [
-            f"CREATE TEXT SEARCH CONFIGURATION {config} (COPY = simple)",
-            f"ALTER TEXT SEARCH CONFIGURATION {config} "
-            f"ALTER MAPPING FOR {PG_TOKENS} WITH unaccent, {dictionary}",
-        ]
-    return [
-        *statements,
-        f"ALTER TABLE posts_post ADD COLUMN search_vector tsvector "
-        f"GENERATED ALWAYS AS ({PG_POST_VECTOR}) STORED",
-        "CREATE INDEX posts_post_search_idx ON posts_post USING gin (search_vector)",
-        f"CREATE INDEX accounts_user_search_idx ON accounts_user USING gin (({PG_PERSON_VECTOR}))",
-    ]
-
-
-def _pg_unschema() -> list[str]:
-    return [
-        "DROP INDEX IF EXISTS accounts_user_search_idx",
-        "ALTER TABLE posts_post DROP COLUMN IF EXISTS search_vector",
-        *(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {config}" for config in PG_CONFIGS),
-        *(f"DROP TEXT SEARCH DICTIONARY IF EXISTS microblog_{name}_stem"
-          for name in STEMMED_LANGUAGES.values()),
-    ]  # fmt: skip
-
-
-# SQLite: (FTS table, content table, indexed columns, tokenizer options)
-SQLITE_TABLES = [
-    ("posts_post_fts", "posts_post", ["body"], "tokenize='porter unicode61 remove_diacritics 2'"),
-    (
-        "accounts_user_fts",
-        "accounts_user",
-        ["username", "about_me"],
-        "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'",
-    ),
-]
-
-
-def _sqlite_triggers(fts: str, table: str, columns: list[str]) -> list[str]:
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{column}" for column in columns)
-    old = ", ".join(f"old.{column}" for column in columns)
-    insert = f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new});"
-    delete = f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old});"
-    return [
-        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
-        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
-        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {names} ON {table} "
-        f"BEGIN {delete} {insert} END",
-    ]
-
-
-def _sqlite_unschema() -> list[str]:
-    statements = []
-    for fts, _table, _columns, _options in SQLITE_TABLES:
-        statements += [f"DROP TRIGGER IF EXISTS {fts}_{event}"
-                       for event in ("insert", "delete", "update")]  # fmt: skip
-        statements.append(f"DROP TABLE IF EXISTS {fts}")
-    return statements
-
-
-def _sqlite_schema() -> list[str]:
-    statements = []
-    for fts, table, columns, options in SQLITE_TABLES:
-        statements += [
-            f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
-            f"content='{table}', content_rowid='id', {options})",
-            *_sqlite_triggers(fts, table, columns),
-        ]
-    return statements
-
-
-def schema_install(schema_editor) -> None:
-    """Create the search tables, triggers, columns and indexes of this database."""
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": _sqlite_schema, "postgresql": _pg_schema}[vendor]():
-        schema_editor.execute(statement)
-    if vendor == "sqlite":  # the rows written before
-        for fts, _table, _columns, _options in SQLITE_TABLES:
-            schema_editor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-
-
-def schema_uninstall(schema_editor) -> None:
-    """Drop what `schema_install` made."""
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": _sqlite_unschema, "postgresql": _pg_unschema}[vendor]():
-        schema_editor.execute(statement)
+from posts.search.schema import PG_CONFIGS, PG_PERSON_VECTOR
+from posts.selectors import visible_posts
+from social.models import Follow
 
 
 def _fts5_match(phrases, excluded, *, prefix: bool = False) -> str:
@@ -155,151 +42,73 @@ def _pg_tsquery(phrases, excluded, *, prefix: bool = False) -> tuple[str, list[s
     return f"({sql})", params
 
 
-def _matching(queryset: QuerySet, search: SearchQuery, *, fts: str, vector: str, prefix: bool):
-    table = queryset.model._meta.db_table
-    if connection.vendor == "sqlite":
-        match = _fts5_match(search.phrases, search.excluded, prefix=prefix)
-        sql = f"{table}.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
-        return queryset.filter(RawSQL(sql, [match], output_field=BooleanField()))
-    tsquery, params = _pg_tsquery(search.phrases, search.excluded, prefix=prefix)
-    return queryset.filter(RawSQL(f"{vector} @@ {tsquery}", params, output_field=BooleanField()))
-
-
-def posts_matching(posts: QuerySet, search: SearchQuery) -> QuerySet:
-    """The `posts` whose bodies hold every phrase of `search` and none it excludes."""
-    if not search.phrases:
-        return posts
-    return _matching(
-        posts, search, fts="posts_post_fts", vector="posts_post.search_vector", prefix=False
+def _sqlite_post_ids(search: SearchQuery, *, best_match: bool, offset: int, limit: int):
+    # FTS5 leads: it yields matches by rowid, newest first, and the LIMIT stops it early.
+    # The joins keep posts of active members only, as posts.selectors.visible_posts does.
+    where, params = (
+        ["posts_post_fts MATCH %s", "u.is_active"],
+        [_fts5_match(search.phrases, search.excluded)],
     )
-
-
-def posts_by_relevance(posts: QuerySet, search: SearchQuery) -> QuerySet:
-    """`posts_matching`, best match first (BM25 on SQLite, ts_rank on PostgreSQL)."""
-    matching = posts_matching(posts, search)
-    if not search.phrases:
-        return matching.order_by("-created", "-id")
-    if connection.vendor == "sqlite":
-        # FTS5's rank (BM25; lower is better) of each post, looked up by its rowid.
-        match = _fts5_match(search.phrases, search.excluded)
-        rank = RawSQL(
-            "(SELECT rank FROM posts_post_fts WHERE posts_post_fts MATCH %s "
-            "AND posts_post_fts.rowid = posts_post.id)",
-            [match],
-        )
-        return matching.alias(rank=rank).order_by(F("rank").asc(), "-created", "-id")
-    tsquery, params = _pg_tsquery(search.phrases, ())
-    rank = RawSQL(f"ts_rank(posts_post.search_vector, {tsquery})", params)
-    return matching.alias(rank=rank).order_by(F("rank").desc(), "-created", "-id")
-
-
-def people_matching(people: QuerySet, search: SearchQuery) -> QuerySet:
-    """The `people` with a username or about me holding words that start as `search`'s do."""
-    return _matching(people, search, fts="accounts_user_fts", vector=PG_PERSON_VECTOR, prefix=True)
-
-
-def schema_repair(using: str = "default") -> bool:
-    """Put back SQLite triggers a later migration dropped, and re-index; True if it had to.
-
-    Django's SQLite migrations rebuild a table to alter it, and the triggers go with it.
-    """
-    from django.db import connections
-
-    target = connections[using]
-    if target.vendor != "sqlite":
-        return False
-    with target.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
-        present = {name for (name,) in cursor.fetchall()}
-        repaired = False
-        for fts, table, columns, _options in SQLITE_TABLES:
-            triggers = _sqlite_triggers(fts, table, columns)
-            names = [statement.split()[2] for statement in triggers]
-            if fts not in present or all(name in present for name in names):
-                continue
-            for name, statement in zip(names, triggers, strict=True):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cursor.execute(statement)
-            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
-            repaired = True
-    return repaired
-
-
-def post_ids(search: SearchQuery, posts: QuerySet, *, best_match: bool, offset: int, limit: int):
-    """The ids of `posts` that match, newest or best first, from `offset` on."""
-    ordered = (
-        posts_by_relevance(posts, search)
-        if best_match
-        else posts_matching(posts, search).order_by("-created", "-id")
+    for authors, operator in ((search.authors, "IN"), (search.excluded_authors, "NOT IN")):
+        if authors:
+            where.append(f"lower(u.username) {operator} ({', '.join(['%s'] * len(authors))})")
+            params += authors
+    order = "posts_post_fts.rank, p.id DESC" if best_match else "posts_post_fts.rowid DESC"
+    sql = (
+        "SELECT p.id FROM posts_post_fts JOIN posts_post p ON p.id = posts_post_fts.rowid "
+        f"JOIN accounts_user u ON u.id = p.author_id WHERE {' AND '.join(where)} "
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
     )
-    return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
-
-
-def people_ids(search: SearchQuery, people: QuerySet, *, offset: int, limit: int):
-    """The ids of `people` (ordered as given) whose words start as `search`'s do."""
-    return list(
-        people_matching(people, search).values_list("pk", flat=True)[offset : offset + limit]
-    )
-
-
-def index_counts() -> dict[str, tuple[int, int]]:
-    """{"posts": (indexed, in the database), "people": (...)} for `manage.py search status`."""
-    counts = {}
     with connection.cursor() as cursor:
-        for kind, (fts, table, _columns, _options) in zip(("posts", "people"), SQLITE_TABLES,
-                                                          strict=True):  # fmt: skip
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            (rows,) = cursor.fetchone()
-            if connection.vendor == "sqlite":
-                cursor.execute(f"SELECT count(*) FROM {fts}_docsize")
-                (indexed,) = cursor.fetchone()
-            else:  # generated and indexed by PostgreSQL itself, with every row
-                indexed = rows
-            counts[kind] = (indexed, rows)
-    return counts
+        cursor.execute(sql, [*params, limit, offset])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def reindex(*, batch_size: int = 10_000, progress=None) -> None:
-    """Rebuild the database's search index, `batch_size` rows per transaction (SQLite);
-    `progress(kind, done, total)` is told after each batch."""
-    from django.db import transaction
+def post_ids(search: SearchQuery, *, best_match: bool, offset: int, limit: int) -> list[int]:
+    """The ids of visible posts matching `search`, newest (or best) first, from `offset`."""
+    if search.phrases and connection.vendor == "sqlite":
+        return _sqlite_post_ids(search, best_match=best_match, offset=offset, limit=limit)
+    posts = visible_posts().alias(author_lower=Lower("author__username"))
+    if search.authors:
+        posts = posts.filter(author_lower__in=search.authors)
+    if search.excluded_authors:
+        posts = posts.exclude(author_lower__in=search.excluded_authors)
+    posts = posts.order_by("-id")
+    if search.phrases:
+        tsquery, params = _pg_tsquery(search.phrases, search.excluded)
+        matches = RawSQL(f"posts_post.search_vector @@ {tsquery}", params,
+                         output_field=BooleanField())  # fmt: skip
+        posts = posts.filter(matches)
+        if best_match:
+            tsquery, params = _pg_tsquery(search.phrases, ())
+            rank = RawSQL(f"ts_rank(posts_post.search_vector, {tsquery})", params)
+            posts = posts.alias(rank=rank).order_by(F("rank").desc(), "-id")
+    return list(posts.values_list("pk", flat=True)[offset : offset + limit])
 
-    if connection.vendor != "sqlite":
-        # The vectors are generated columns, always in step: only the indexes are rebuilt.
-        with connection.cursor() as cursor:
-            for kind, index in (("posts", "posts_post_search_idx"),
-                                ("people", "accounts_user_search_idx")):  # fmt: skip
-                cursor.execute(f"REINDEX INDEX CONCURRENTLY {index}")
-                if progress:
-                    progress(kind, 1, 1)
-        return
-    schema_repair()
-    for kind, (fts, table, columns, _options) in zip(("posts", "people"), SQLITE_TABLES,
-                                                     strict=True):  # fmt: skip
-        names = ", ".join(columns)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            (total,) = cursor.fetchone()
-            with transaction.atomic():
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')")
-            done, last = 0, 0
-            while True:
-                with transaction.atomic():
-                    cursor.execute(
-                        f"SELECT max(id), count(*) FROM (SELECT id FROM {table} WHERE id > %s "
-                        f"ORDER BY id LIMIT %s)",
-                        [last, batch_size],
-                    )
-                    top, count = cursor.fetchone()
-                    if not count:
-                        break
-                    cursor.execute(
-                        f"INSERT INTO {fts}(rowid, {names}) SELECT id, {names} FROM {table} "
-                        f"WHERE id > %s AND id <= %s",
-                        [last, top],
-                    )
-                done, last = done + count, top
-                if progress:
-                    progress(kind, done, total)
-            with transaction.atomic():
-                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+
+def people_ids(search: SearchQuery, *, exact: str, searcher, offset: int, limit: int):
+    """The ids of active members whose username or about me has words starting as the
+    phrases of `search` do: username `exact` first, then people `searcher` follows, then
+    the most followed."""
+    if connection.vendor == "sqlite":
+        sql = "accounts_user.id IN (SELECT rowid FROM accounts_user_fts WHERE accounts_user_fts MATCH %s)"  # noqa: E501
+        params = [_fts5_match(search.phrases, search.excluded, prefix=True)]
+    else:
+        tsquery, params = _pg_tsquery(search.phrases, search.excluded, prefix=True)
+        sql = f"{PG_PERSON_VECTOR} @@ {tsquery}"
+    followed = (
+        Exists(Follow.objects.filter(follower=searcher.pk, followed=OuterRef("pk")))
+        if searcher.is_authenticated
+        else Value(False)
+    )
+    people = (
+        visible_users()
+        .filter(RawSQL(sql, params, output_field=BooleanField()))
+        .alias(
+            exact=Case(When(username__iexact=exact, then=1), default=0,
+                       output_field=IntegerField()),
+            followed=followed,
+        )
+        .order_by("-exact", "-followed", "-follower_count", "pk")
+    )  # fmt: skip
+    return list(people.values_list("pk", flat=True)[offset : offset + limit])

@@ -7,14 +7,10 @@ active members are ever shown (a post deleted a moment ago included).
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
-from django.db.models.functions import Lower
-
 from accounts.selectors import visible_users
 from posts.search import database
 from posts.search.query import SearchQuery, search_query_parse
 from posts.selectors import explore_posts
-from social.models import Follow
 
 # Deeper pages cost more and serve no one; a search that needs them needs more words.
 MAX_PAGES = 50
@@ -49,18 +45,9 @@ def _page(search, number: int, per_page: int, find, load) -> SearchResults:
 def post_search(*, text: str, best_match: bool = False, number: int = 1, per_page: int):
     """Page `number` of the visible posts matching `text`, newest (or best) first."""
     search = search_query_parse(text)
-    posts = explore_posts()
-    if search.authors:
-        posts = posts.alias(author_lower=Lower("author__username")).filter(
-            author_lower__in=search.authors
-        )
-    if search.excluded_authors:
-        posts = posts.alias(author_lower=Lower("author__username")).exclude(
-            author_lower__in=search.excluded_authors
-        )
 
     def find(*, offset, limit):
-        return database.post_ids(search, posts, best_match=best_match, offset=offset, limit=limit)
+        return database.post_ids(search, best_match=best_match, offset=offset, limit=limit)
 
     return _page(search, number, per_page, find, explore_posts().in_bulk)
 
@@ -72,22 +59,10 @@ def people_search(*, text: str, searcher, number: int = 1, per_page: int):
     search = search_query_parse(text)
     search = SearchQuery(phrases=search.phrases, excluded=search.excluded)  # no from: here
     exact = text.strip().lstrip("@").lower()
-    followed = (
-        Exists(Follow.objects.filter(follower=searcher.pk, followed=OuterRef("pk")))
-        if searcher.is_authenticated
-        else Value(False)
-    )
-    people = (
-        visible_users()
-        .alias(
-            exact=Case(When(username__iexact=exact, then=1), default=0,
-                       output_field=IntegerField()),
-            followed=followed,
-        )
-        .order_by("-exact", "-followed", "-follower_count", "pk")
-    )  # fmt: skip
 
     def find(*, offset, limit):
-        return database.people_ids(search, people, offset=offset, limit=limit)
+        return database.people_ids(
+            search, exact=exact, searcher=searcher, offset=offset, limit=limit
+        )
 
     return _page(search, number, per_page, find, visible_users().in_bulk)

@@ -16,8 +16,8 @@ from accounts.tests.factories import UserFactory
 from messaging.models import Message
 from messaging.selectors import unread_counts_keys
 from posts.models import Post
-from posts.search.database import schema_repair
 from posts.search.query import SearchQuery, search_query_parse
+from posts.search.schema import schema_repair
 from posts.search.selectors import MAX_PAGES, people_search, post_search
 from posts.services import post_delete
 from posts.tests.factories import PostFactory

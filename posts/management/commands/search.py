@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from posts.search import database
+from posts.search import schema
 
 
 class Command(BaseCommand):
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         backend = "the database"
         if action == "reindex":
             self.stdout.write(f"Rebuilding the search index of {backend}…")
-            database.reindex(batch_size=batch_size, progress=self.progress)
+            schema.reindex(batch_size=batch_size, progress=self.progress)
             self.stdout.write("")
         self.stdout.write(f"Search: {backend}")
-        for kind, (indexed, rows) in database.index_counts().items():
+        for kind, (indexed, rows) in schema.index_counts().items():
             state = "in step" if indexed == rows else "NOT in step: run `manage.py search reindex`"
             self.stdout.write(f"  {kind}: {indexed:,} indexed, {rows:,} in the database ({state})")
 
