@@ -42,6 +42,13 @@ def test_search_from_the_navbar_tabs_and_pages(browser: Browser, live_server, co
     page.get_by_role("link", name="People").click()
     expect(page.get_by_role("link", name="coffee_fan").first).to_be_visible()
     expect(page.get_by_text("Barista")).to_be_visible()
+    # The list's buttons share one form (its CSRF token): following from here works.
+    page.get_by_role("button", name="Follow coffee_fan").click()
+    expect(
+        page.get_by_role("status").filter(has_text="You are following coffee_fan.")
+    ).to_be_visible()
+    expect(page).to_have_url(re.compile(r"type=people"))
+    expect(page.get_by_role("button", name="Unfollow coffee_fan")).to_be_visible()
     assert page.errors == []
 
 
