@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_elasticsearch_dsl",
     # Microblog
     "core",
     "accounts",
@@ -369,6 +370,25 @@ TRANSLATION_MEMBER_DAILY_CHARACTERS = env.int("TRANSLATION_MEMBER_DAILY_CHARACTE
 # Searches per member (or address, signed out): each one reads an index.
 SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute,600/hour")
 TRANSLATE_RATE = env.str("TRANSLATE_RATE", default="20/minute,300/day")
+# Search: the database's full-text search, or Elasticsearch 9 when ELASTICSEARCH_URL is set
+# ("https://user:password@host:9200"). Its documents are kept in step by tasks after each
+# commit (posts.search.sync); while it is down or slow, searches use the database.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_TIMEOUT_SECONDS = env.float("ELASTICSEARCH_TIMEOUT_SECONDS", default=2)
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="microblog")
+ELASTICSEARCH_DSL = {
+    "default": {
+        # Never contacted while ELASTICSEARCH_URL is empty.
+        "hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200",
+        "request_timeout": ELASTICSEARCH_TIMEOUT_SECONDS,
+        "max_retries": 0,  # the tasks retry, later; a request never waits for a second try
+    }
+}
+# Our processor enqueues tasks after commit; the library's own would index inside post_save.
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "posts.search.sync.TaskSignalProcessor"
+ELASTICSEARCH_DSL_AUTOSYNC = False
+ELASTICSEARCH_DSL_AUTO_REFRESH = env.bool("ELASTICSEARCH_REFRESH", default=False)
+
 # Live pages (/cable): ActionCable's client reconnects after 6 s without a ping; nginx's
 # proxy timeout is 60 s and Heroku's idle limit 55 s.
 LIVE_PING_SECONDS = 3
@@ -480,6 +500,8 @@ LOGGING = {
         # Suspicious requests (a wrong Host header, too many fields...) are a scanner's,
         # not a bug: log them, never e-mail them (anyone could fill the admins' inbox).
         "django.security": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        # The Elasticsearch client logs every request at INFO.
+        "elastic_transport": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
 # Passwords inside URL-valued settings (REDIS_URL, CACHES...) never reach an error report.

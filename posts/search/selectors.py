@@ -8,7 +8,7 @@ active members are ever shown (a post deleted a moment ago included).
 from dataclasses import dataclass
 
 from accounts.selectors import visible_users
-from posts.search import database
+from posts.search import database, elastic
 from posts.search.query import SearchQuery, search_query_parse
 from posts.selectors import explore_posts
 
@@ -31,6 +31,18 @@ class SearchResults:
         return self.number > 1
 
 
+def _ids(functions, *args, **kwargs) -> list[int]:
+    """Elasticsearch's answer when it is configured and answers, else the database's (whose
+    index is always in step)."""
+    elastic_function, database_function = functions
+    if elastic.enabled():
+        try:
+            return elastic_function(*args, **kwargs)
+        except elastic.ElasticUnavailable:
+            pass
+    return database_function(*args, **kwargs)
+
+
 def _page(search, number: int, per_page: int, find, load) -> SearchResults:
     number = min(max(number, 1), MAX_PAGES)
     if not search:
@@ -47,7 +59,8 @@ def post_search(*, text: str, best_match: bool = False, number: int = 1, per_pag
     search = search_query_parse(text)
 
     def find(*, offset, limit):
-        return database.post_ids(search, best_match=best_match, offset=offset, limit=limit)
+        return _ids((elastic.post_ids, database.post_ids), search, best_match=best_match,
+                    offset=offset, limit=limit)  # fmt: skip
 
     return _page(search, number, per_page, find, explore_posts().in_bulk)
 
@@ -61,8 +74,7 @@ def people_search(*, text: str, searcher, number: int = 1, per_page: int):
     exact = text.strip().lstrip("@").lower()
 
     def find(*, offset, limit):
-        return database.people_ids(
-            search, exact=exact, searcher=searcher, offset=offset, limit=limit
-        )
+        return _ids((elastic.people_ids, database.people_ids), search, exact=exact,
+                    searcher=searcher, offset=offset, limit=limit)  # fmt: skip
 
     return _page(search, number, per_page, find, visible_users().in_bulk)

@@ -1,0 +1,29 @@
+"""Background tasks of the posts app: thin, they call the search index's upkeep."""
+
+from django.tasks import task
+
+from core.tasks import retry_later
+from posts.search.elastic import ElasticUnavailable
+from posts.search.elastic_index import person_sync, post_sync
+
+
+@task
+def search_post_sync(*, post_id: int, attempt: int = 0) -> bool:
+    """Bring a post's search document in step with the database (retried while
+    Elasticsearch is unavailable)."""
+    try:
+        post_sync(post_id=post_id)
+    except ElasticUnavailable:
+        return retry_later(search_post_sync, attempt=attempt, post_id=post_id)
+    return True
+
+
+@task
+def search_person_sync(*, user_id: int, attempt: int = 0) -> bool:
+    """Bring a member's search document (and their posts' visibility) in step (retried
+    while Elasticsearch is unavailable)."""
+    try:
+        person_sync(user_id=user_id)
+    except ElasticUnavailable:
+        return retry_later(search_person_sync, attempt=attempt, user_id=user_id)
+    return True
