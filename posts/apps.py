@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _repair_search_index(using, **kwargs):
+    """After `migrate`: SQLite triggers a table rebuild dropped are put back (see
+    posts.search.schema.schema_repair)."""
+    from posts.search.schema import schema_repair
+
+    schema_repair(using)
 
 
 class PostsConfig(AppConfig):
@@ -9,5 +18,7 @@ class PostsConfig(AppConfig):
     verbose_name = _("Posts")
 
     def ready(self):
-        """Register the app's live streams (core.live)."""
+        """Register the app's live streams (core.live), and the search index's repair."""
         from posts import live  # noqa: F401
+
+        post_migrate.connect(_repair_search_index, sender=self)

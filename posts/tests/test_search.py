@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -252,9 +253,9 @@ def test_a_table_rebuilt_by_a_migration_gets_its_triggers_back(corpus):
         cursor.execute("DROP TRIGGER posts_post_fts_insert")
     Post.objects.create(author=corpus["cafe"].author, body="written while the trigger was gone")
     assert found("trigger gone") == []
-    assert schema_repair() is True
+    call_command("migrate", verbosity=0)  # as after any migration
     assert found("trigger gone") == ["written while the trigger was gone"]
-    assert schema_repair() is False
+    assert schema_repair() is False  # nothing left to repair
 
 
 class TestSearchApi:
