@@ -31,14 +31,14 @@ def _pg_tsquery(phrases, excluded, *, prefix: bool = False) -> tuple[str, list[s
     if prefix:  # people: the last word of each phrase may be the start of a word
         configs, function = ["microblog_simple"], "to_tsquery"
         texts = [" <-> ".join(f"'{word}'" for word in phrase) + ":*" for phrase in phrases]
-    else:
-        configs, function = PG_CONFIGS, "phraseto_tsquery"
-        texts = [" ".join(phrase) for phrase in phrases]
+    else:  # each phrase quoted: websearch_to_tsquery reads it as a phrase, nothing else
+        configs, function = PG_CONFIGS, "websearch_to_tsquery"
+        texts = [f'"{" ".join(phrase)}"' for phrase in phrases]
     any_config = "(" + " || ".join(f"{function}('{config}', %s)" for config in configs) + ")"
-    excluded_any = "(" + " || ".join(f"phraseto_tsquery('{c}', %s)" for c in configs) + ")"
+    excluded_any = "(" + " || ".join(f"websearch_to_tsquery('{c}', %s)" for c in configs) + ")"
     sql = " && ".join([any_config] * len(texts) + [f"!!{excluded_any}"] * len(excluded))
     params = [text for text in texts for _config in configs]
-    params += [" ".join(phrase) for phrase in excluded for _config in configs]
+    params += [f'"{" ".join(phrase)}"' for phrase in excluded for _config in configs]
     return f"({sql})", params
 
 
