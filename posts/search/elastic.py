@@ -6,6 +6,7 @@ fall back to the database, or retry later) and counts towards a circuit breaker,
 keeps a failing cluster from being asked again for COOLDOWN_SECONDS, in every process.
 """
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from posts.documents import POST_TEXT_FIELDS, PersonDocument, PostDocument
 from posts.search.query import SearchQuery
 from social.models import Follow
 
+logger = logging.getLogger(__name__)
 breaker = CircuitBreaker("elasticsearch", failures=3, cooldown_seconds=30)
 # Whom a person search puts first among those one follows: the first this many.
 MAX_FOLLOWED = 10_000
@@ -49,6 +51,7 @@ def call(function, *args, **kwargs):
         breaker.succeeded()
         raise
     except (ApiError, TransportError, BulkIndexError) as error:
+        logger.warning("Elasticsearch failed (the database answers meanwhile): %s", error)
         breaker.failed()
         raise ElasticUnavailable(str(error)) from error
     breaker.succeeded()
