@@ -64,21 +64,28 @@ def _pg_posts_tsquery(phrases, excluded) -> str | None:
 
 
 def _sqlite_post_ids(search: SearchQuery, *, best_match: bool, offset: int, limit: int):
-    # FTS5 leads: it yields matches by rowid, newest first, and the LIMIT stops it early.
     # The joins keep posts of active members only, as posts.selectors.visible_posts does.
-    where, params = (
-        ["posts_post_fts MATCH %s", "u.is_active"],
-        [_fts5_match(search.phrases, search.excluded)],
-    )
+    where, params = ["u.is_active"], []
+    if search.phrases:
+        # FTS5 leads: it yields matches by rowid, newest first, and the LIMIT stops it early.
+        source = "posts_post_fts JOIN posts_post p ON p.id = posts_post_fts.rowid"
+        where.append("posts_post_fts MATCH %s")
+        params.append(_fts5_match(search.phrases, search.excluded))
+        order = "posts_post_fts.rank, p.id DESC" if best_match else "posts_post_fts.rowid DESC"
+    else:  # an author's posts, maybe without some words
+        source, order = "posts_post p", "p.id DESC"
+        if search.excluded:
+            where.append(
+                "p.id NOT IN (SELECT rowid FROM posts_post_fts WHERE posts_post_fts MATCH %s)"
+            )
+            params.append(" OR ".join(f'"{" ".join(phrase)}"' for phrase in search.excluded))
     for authors, operator in ((search.authors, "IN"), (search.excluded_authors, "NOT IN")):
         if authors:
             where.append(f"lower(u.username) {operator} ({', '.join(['%s'] * len(authors))})")
             params += authors
-    order = "posts_post_fts.rank, p.id DESC" if best_match else "posts_post_fts.rowid DESC"
     sql = (
-        "SELECT p.id FROM posts_post_fts JOIN posts_post p ON p.id = posts_post_fts.rowid "
-        f"JOIN accounts_user u ON u.id = p.author_id WHERE {' AND '.join(where)} "
-        f"ORDER BY {order} LIMIT %s OFFSET %s"
+        f"SELECT p.id FROM {source} JOIN accounts_user u ON u.id = p.author_id "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
@@ -121,12 +128,14 @@ def _pg_newest_post_ids(tsquery: str, *, offset: int, limit: int) -> list[int]:
 
 def post_ids(search: SearchQuery, *, best_match: bool, offset: int, limit: int) -> list[int]:
     """The ids of visible posts matching `search`, newest (or best) first, from `offset`."""
-    if search.phrases and connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
         return _sqlite_post_ids(search, best_match=best_match, offset=offset, limit=limit)
-    tsquery = _pg_posts_tsquery(search.phrases, search.excluded) if search.phrases else None
-    if search.phrases and tsquery is None:
-        return []
-    if tsquery and not (best_match or search.authors or search.excluded_authors):
+    tsquery = None
+    if search.phrases or search.excluded:
+        tsquery = _pg_posts_tsquery(search.phrases, search.excluded)
+        if tsquery is None:
+            return []
+    if search.phrases and not (best_match or search.authors or search.excluded_authors):
         return _pg_newest_post_ids(tsquery, offset=offset, limit=limit)
     posts = visible_posts().alias(author_lower=Lower("author__username"))
     if search.authors:
@@ -138,7 +147,7 @@ def post_ids(search: SearchQuery, *, best_match: bool, offset: int, limit: int) 
         matches = RawSQL("posts_post.search_vector @@ %s::tsquery", [tsquery],
                          output_field=BooleanField())  # fmt: skip
         posts = posts.filter(matches)
-        if best_match:
+        if best_match and search.phrases:
             rank = RawSQL("ts_rank(posts_post.search_vector, %s::tsquery)", [tsquery])
             posts = posts.alias(rank=rank).order_by(F("rank").desc(), "-id")
     return list(posts.values_list("pk", flat=True)[offset : offset + limit])

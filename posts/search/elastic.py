@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models.functions import Lower
 from elastic_transport import TransportError
-from elasticsearch import ApiError, NotFoundError
+from elasticsearch import ApiError
 from elasticsearch.helpers import BulkIndexError
 
 from accounts.selectors import visible_users
@@ -42,14 +42,12 @@ def client():
 
 
 def call(function, *args, **kwargs):
-    """function(*args, **kwargs), or ElasticUnavailable; NotFoundError passes through."""
+    """function(*args, **kwargs), or ElasticUnavailable (a missing index included: until
+    `manage.py search reindex` has made it, the database answers)."""
     if breaker.is_open:
         raise ElasticUnavailable("the circuit breaker is open")
     try:
         result = function(*args, **kwargs)
-    except NotFoundError:
-        breaker.succeeded()
-        raise
     except (ApiError, TransportError, BulkIndexError) as error:
         logger.warning("Elasticsearch failed (the database answers meanwhile): %s", error)
         breaker.failed()

@@ -20,25 +20,32 @@ from posts.search.elastic import ElasticUnavailable, call, client
 REBUILDING_KEY = "search:rebuilding"  # {alias: the new index being filled}
 
 
-def _targets(document) -> list[str]:
+def _targets(document) -> list[tuple[str, bool]]:
+    """(index or alias name, whether it is the alias) of every index a change goes to."""
     alias = document._index._name
     rebuilding = cache.get(REBUILDING_KEY) or {}
-    return [alias, *([rebuilding[alias]] if alias in rebuilding else [])]
+    return [(alias, True), *([(rebuilding[alias], False)] if alias in rebuilding else [])]
 
 
 def _write(document, *, instance=None, delete_id=None) -> None:
-    """Index `instance` or delete the document with `delete_id`, in every target index."""
+    """Index `instance` or delete the document with `delete_id`, in every target index.
+
+    Writes go to the alias only if it exists (`require_alias`): before the first
+    `manage.py search reindex`, Elasticsearch would otherwise make an index of its own,
+    with mappings guessed from the first document.
+    """
     actions = [
-        {"_op_type": "index", "_index": index, "_id": instance.pk,
+        {"_op_type": "index", "_index": index, "_id": instance.pk, "require_alias": is_alias,
          "_source": document().prepare(instance)}
         if instance is not None
         else {"_op_type": "delete", "_index": index, "_id": delete_id}
-        for index in _targets(document)
+        for index, is_alias in _targets(document)
     ]  # fmt: skip
     refresh = settings.ELASTICSEARCH_DSL_AUTO_REFRESH
     _done, errors = call(bulk, client(), actions, refresh=refresh, raise_on_error=False)
-    # Deleting what is not there (never indexed, deleted twice) is no failure.
-    failures = [error for error in errors if next(iter(error.values())).get("status") != 404]
+    # Deleting a document that is not there (never indexed, deleted twice) is no failure.
+    failures = [error for error in errors
+                if error.get("delete", {}).get("result") != "not_found"]  # fmt: skip
     if failures:
         raise ElasticUnavailable(str(failures[:3]))
 
@@ -59,7 +66,7 @@ def person_sync(*, user_id: int) -> None:
     if was_active != (user is not None):
         call(
             client().update_by_query,
-            index=",".join(_targets(PostDocument)),
+            index=",".join(index for index, _is_alias in _targets(PostDocument)),
             query={"term": {"author_id": user_id}},
             script={"source": "ctx._source.author_active = params.active",
                     "params": {"active": user is not None}},

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from core.text import clean_text
+
 # Long queries are cut, not refused: a search box gives results or an empty page.
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 16
@@ -49,7 +51,7 @@ def words_of(text: str) -> tuple[str, ...]:
 def search_query_parse(text: str) -> SearchQuery:
     """Read the search box's `text` into a SearchQuery; never fails."""
     phrases, excluded, authors, excluded_authors = [], [], [], []
-    for minus, quoted, bare in TERM.findall(text[:MAX_QUERY_LENGTH]):
+    for minus, quoted, bare in TERM.findall(clean_text(text[:MAX_QUERY_LENGTH])):
         author = FROM.fullmatch(bare) if bare else None
         if author is not None:
             if author.group(1):

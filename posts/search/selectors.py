@@ -8,6 +8,7 @@ active members are ever shown (a post deleted a moment ago included).
 from dataclasses import dataclass
 
 from accounts.selectors import visible_users
+from core.text import clean_text
 from posts.search import database, elastic
 from posts.search.query import SearchQuery, search_query_parse
 from posts.selectors import explore_posts
@@ -71,7 +72,7 @@ def people_search(*, text: str, searcher, number: int = 1, per_page: int):
     followed."""
     search = search_query_parse(text)
     search = SearchQuery(phrases=search.phrases, excluded=search.excluded)  # no from: here
-    exact = text.strip().lstrip("@").lower()
+    exact = clean_text(text).lstrip("@").lower()
 
     def find(*, offset, limit):
         return _ids((elastic.people_ids, database.people_ids), search, exact=exact,

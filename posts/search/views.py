@@ -6,13 +6,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.ratelimit import rate_limit
+from core.text import clean_text
 from posts.search.selectors import MAX_PAGES, people_search, post_search
 from social.selectors import followed_ids_among
 
 
 def page_number(text: str | None) -> int:
     """The page asked for: 1 unless `text` is a whole number from 1 to MAX_PAGES."""
-    return int(text) if text and text.isdigit() and 0 < int(text) <= MAX_PAGES else 1
+    # isdigit() alone takes "²" and "①", which int() refuses.
+    if text and len(text) <= 3 and text.isascii() and text.isdigit():
+        return min(max(int(text), 1), MAX_PAGES)
+    return 1
 
 
 def search_rate_limit(request) -> None:
@@ -24,7 +28,7 @@ def search_rate_limit(request) -> None:
 @require_safe
 def search(request):
     """Posts (newest or best match first) or people matching `q`, a page at a time."""
-    text = request.GET.get("q", "").strip()
+    text = clean_text(request.GET.get("q", ""))
     kind = "people" if request.GET.get("type") == "people" else "posts"
     best_match = request.GET.get("order") == "best"
     number = page_number(request.GET.get("page"))

@@ -63,6 +63,7 @@ FINDS = [
     ("from:WRITER leche", ["cafe"]),
     ("from:nobody leche", []),
     ("leche -from:writer", []),
+    ("from:writer -coffee", ["song", "songs", "code", "runs", "running", "cafe"]),
 ]
 
 
@@ -118,7 +119,8 @@ class TestPostSearch:
     @pytest.mark.parametrize(
         "text",
         ["x" * 2000, "AND OR NOT", '"', "*", "-", "NEAR(a b)", "a:b", "^start", "col:val*",
-         "!!(a) <-> b:*", "'quoted'", "\\", "\x00", "😀", " ".join(["a"] * 300)],
+         "!!(a) <-> b:*", "'quoted'", "\\", "\x00", "a\x00", "from:a\x00 x", "-x\x00 from:a",
+         "😀", " ".join(["a"] * 300)],
     )  # fmt: skip
     def test_any_input_gives_results_or_nothing_never_an_error(self, corpus, client, text):
         post_search(text=text, per_page=20)
@@ -232,6 +234,12 @@ class TestSearchPage:
         content = client.get(reverse("search"), {"q": "morning", "page": "2"}).content.decode()
         assert 'href="?q=morning&amp;page=1" rel="prev"' in content
         assert re.findall(r'<article class="post', content) == ['<article class="post']
+
+    @pytest.mark.parametrize("number", ["²", "①", "9" * 5000, "-1", "0", "1e3", " 2", "999"])
+    def test_any_page_number_gives_a_page(self, client, corpus, number):
+        response = client.get(reverse("search"), {"q": "morning", "page": number})
+        assert response.status_code == 200
+        assert response.context["results"].number in (1, MAX_PAGES)
 
     def test_searching_too_often_is_refused_politely(self, client, corpus, settings):
         settings.SEARCH_RATE = "2/minute"

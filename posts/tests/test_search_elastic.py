@@ -7,16 +7,19 @@ set)."""
 import logging
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+from elasticsearch import NotFoundError
 
 from accounts.tests.factories import UserFactory
 from conftest import free_port
 from posts.documents import PersonDocument, PostDocument
 from posts.models import Post
-from posts.search import elastic
+from posts.search import elastic, elastic_index
 from posts.search.query import search_query_parse
 from posts.search.selectors import post_search
 from posts.services import post_create, post_delete
@@ -81,6 +84,52 @@ class TestDocuments:
         UserFactory(is_active=False)
         assert list(PersonDocument().get_queryset()) == [user]
         assert PersonDocument().prepare(user)["words"] == f"{user.username} {user.about_me}"
+
+
+class TestWrites:
+    """What the sync tasks send (Elasticsearch's bulk helper stands in for the cluster)."""
+
+    class Sent(list):
+        """The actions sent, and the item errors the next answers report."""
+
+        errors: list
+
+    @pytest.fixture
+    def sent(self, monkeypatch):
+        """The actions sent; the answer's item errors are `sent.errors`."""
+        sent = self.Sent()
+        sent.errors = []
+
+        def bulk(client, actions, **kwargs):
+            sent.extend(actions)
+            return len(sent), sent.errors
+
+        monkeypatch.setattr("posts.search.elastic_index.bulk", bulk)
+        return sent
+
+    def test_writes_need_the_alias_and_deleting_nothing_is_no_failure(self, sent, user):
+        post = PostFactory(author=user, body="Hello")
+        elastic_index.post_sync(post_id=post.pk)
+        assert sent[0]["_op_type"] == "index" and sent[0]["require_alias"] is True
+        assert sent[0]["_index"] == PostDocument._index._name
+        assert sent[0]["_source"]["body"] == "Hello"
+        sent.errors.append({"delete": {"status": 404, "result": "not_found"}})
+        elastic_index.post_sync(post_id=post.pk + 1)  # no such post: its document goes
+        assert sent[1] == {"_op_type": "delete", "_index": PostDocument._index._name,
+                           "_id": post.pk + 1}  # fmt: skip
+
+    def test_a_missing_index_is_a_failure_to_retry(self, sent, user):
+        sent.errors.append({"index": {"status": 404, "error": {"type": "index_not_found"}}})
+        with pytest.raises(elastic.ElasticUnavailable, match="index_not_found"):
+            elastic_index.post_sync(post_id=PostFactory(author=user).pk)
+
+    def test_during_a_rebuild_changes_go_to_the_new_index_too(self, sent, user):
+        alias = PostDocument._index._name
+        cache.set(elastic_index.REBUILDING_KEY, {alias: f"{alias}-new"})
+        elastic_index.post_sync(post_id=PostFactory(author=user).pk)
+        assert [(a["_index"], a["require_alias"]) for a in sent] == [
+            (alias, True), (f"{alias}-new", False)
+        ]  # fmt: skip
 
 
 class TestQueries:
@@ -190,6 +239,21 @@ class TestRefusingElasticsearch:
         assert elastic.breaker.is_open
         with pytest.raises(elastic.ElasticUnavailable, match="breaker"):
             elastic.post_ids(search_query_parse("coffee"), best_match=False, offset=0, limit=1)
+
+    def test_a_cluster_without_our_indexes_is_unavailable_too(self, settings, user,
+                                                              monkeypatch):  # fmt: skip
+        settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"
+        PostFactory(author=user, body="coffee time")
+        meta = ApiResponseMeta(status=404, http_version="1.1", headers=HttpHeaders(),
+                               duration=0.0, node=NodeConfig("http", "127.0.0.1", 1))  # fmt: skip
+
+        def missing_index(*args, **kwargs):
+            raise NotFoundError("index_not_found_exception", meta, {})
+
+        monkeypatch.setattr("elasticsearch.dsl.Search.execute", missing_index)
+        assert [post.body for post in post_search(text="coffee", per_page=5).items] == [
+            "coffee time"
+        ]
 
     def test_changes_wait_in_retried_tasks(self, refusing_elasticsearch, recorded_tasks, user):
         post = PostFactory(author=user, body="Written during the outage")
