@@ -1,9 +1,15 @@
-"""Background tasks' shared pieces: retrying later (django.tasks has no retry of its own)."""
+"""Background tasks with no domain: retrying later (django.tasks has no retry of its own),
+and sending the e-mails the site queued."""
 
 import logging
 from datetime import timedelta
+from smtplib import SMTPException, SMTPRecipientsRefused
 
+from anymail.exceptions import AnymailError
+from django.tasks import task
 from django.utils import timezone
+
+from core.mail import message_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +29,19 @@ def retry_later(task, *, attempt: int, **kwargs) -> bool:
     run_after = timezone.now() + timedelta(seconds=delay)
     task.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
     return False
+
+
+@task
+def mail_send(*, message: dict, attempt: int = 0) -> bool:
+    """Send an e-mail the site queued (core.mail), trying again later while the mail
+    server fails; an address the server refuses is not tried again."""
+    try:
+        message_deliver(message)
+    except SMTPRecipientsRefused:
+        logger.warning("E-mail %r refused for its address.", message["subject"])
+        return False
+    except (OSError, SMTPException, AnymailError):
+        logger.warning("E-mail %r not sent; trying again later.", message["subject"],
+                       exc_info=True)  # fmt: skip
+        return retry_later(mail_send, attempt=attempt, message=message)
+    return True

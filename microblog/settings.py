@@ -321,7 +321,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MESSAGE_TAGS = {40: "danger"}  # Bootstrap names the error alert "danger"
 
 # E-mail: Django 6.1 MAILERS, built from MAILER_URL (console by default).
-MAILERS = {"default": mailer_from_url(env.str("MAILER_URL", default="console:"))}
+# Every e-mail is queued for the task worker (core.mail), which sends it through "outgoing".
+MAILERS = {
+    "default": {"BACKEND": "core.mail.QueuedEmailBackend"},
+    "outgoing": mailer_from_url(env.str("MAILER_URL", default="console:")),
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Microblog <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = env.list("ADMINS", default=[])
@@ -484,6 +488,7 @@ LOGGING = {
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
+            "using": "outgoing",  # straight to the mail server, not through the queue
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
