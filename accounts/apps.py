@@ -10,12 +10,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         """Register the <username:...> URL converter before any URLconf loads, the member's
-        live stream, and the receivers that close sockets whose session ended."""
+        live stream, the receivers that close sockets whose session ended, and what the
+        app prunes (core.housekeeping)."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import pre_save
 
-        from accounts import converters, live  # noqa: F401
+        from accounts import converters, housekeeping, live  # noqa: F401
         from accounts.receivers import sockets_recheck_on_credentials, sockets_recheck_on_logout
 
         user_logged_out.connect(sockets_recheck_on_logout, dispatch_uid="accounts.logout")

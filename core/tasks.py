@@ -9,6 +9,7 @@ from anymail.exceptions import AnymailError
 from django.tasks import task
 from django.utils import timezone
 
+from core.housekeeping import housekeeping_run
 from core.mail import message_deliver
 
 logger = logging.getLogger(__name__)
@@ -45,3 +46,9 @@ def mail_send(*, message: dict, attempt: int = 0) -> bool:
                        exc_info=True)  # fmt: skip
         return retry_later(mail_send, attempt=attempt, message=message)
     return True
+
+
+@task
+def housekeeping() -> dict[str, int]:
+    """Prune what the site no longer needs (core.housekeeping)."""
+    return housekeeping_run()

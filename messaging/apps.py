@@ -9,5 +9,5 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Messaging")
 
     def ready(self):
-        """Register the app's live streams (core.live)."""
-        from messaging import live  # noqa: F401
+        """Register the app's live streams (core.live) and what it prunes (core.housekeeping)."""
+        from messaging import housekeeping, live  # noqa: F401

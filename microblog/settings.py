@@ -374,6 +374,11 @@ TRANSLATION_MEMBER_DAILY_CHARACTERS = env.int("TRANSLATION_MEMBER_DAILY_CHARACTE
 # Searches per member (or address, signed out): each one reads an index.
 SEARCH_RATE = env.str("SEARCH_RATE", default="30/minute,600/hour")
 TRANSLATE_RATE = env.str("TRANSLATE_RATE", default="20/minute,300/day")
+# Housekeeping (manage.py housekeeping): how long finished task results and read
+# notifications are kept.
+TASK_RESULTS_RETENTION_DAYS = env.int("TASK_RESULTS_RETENTION_DAYS", default=14)
+NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", default=90)
+
 # Search: the database's full-text search, or Elasticsearch 9 when ELASTICSEARCH_URL is set
 # ("https://user:password@host:9200"). Its documents are kept in step by tasks after each
 # commit (posts.search.sync); while it is down or slow, searches use the database.

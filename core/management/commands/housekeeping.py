@@ -1,0 +1,19 @@
+"""manage.py housekeeping: prune what the site no longer needs, now."""
+
+from django.core.management.base import BaseCommand
+
+from core.housekeeping import housekeeping_run
+
+
+class Command(BaseCommand):
+    """Run every app's pruning and say what each removed."""
+
+    help = (
+        "Remove expired API tokens, read notifications and finished task results past "
+        "their retention (see the README), and whatever else the apps register."
+    )
+
+    def handle(self, *args, **options):
+        """Run the housekeeping, one line per kind."""
+        for name, removed in housekeeping_run().items():
+            self.stdout.write(f"{name}: {removed:,} removed")
