@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
@@ -132,3 +134,86 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.created:%Y-%m-%d %H:%M}"
+
+
+def job_file_upload_to(job: "Job", filename: str) -> str:
+    """Each job's file under a name no one can guess (downloads still check the owner)."""
+    return f"jobs/{job.owner_id}/{secrets.token_hex(16)}/{filename}"
+
+
+class Job(models.Model):
+    """A member's background job (an export of their data, an import...) and its progress
+    as the worker reports it; django.tasks keeps no progress of its own."""
+
+    class Status(models.TextChoices):
+        """Where the job is."""
+
+        WAITING = "waiting", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("owner"),
+        db_index=False,  # accounts_job_owner_idx starts with the owner
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=30)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    # Moved on by every progress report: a running job whose heartbeat stopped lost its
+    # worker (killed), and is marked failed.
+    heartbeat = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=job_file_upload_to, blank=True, max_length=200)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "kind", "-created"], name="accounts_job_owner_idx")
+        ]
+        constraints = [
+            # One export (or import...) at a time per member: a second click finds the first.
+            models.UniqueConstraint(
+                fields=["owner", "kind"],
+                condition=models.Q(status__in=["waiting", "running"]),
+                name="accounts_job_one_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.owner_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        """Whether it is waiting or running."""
+        return self.status in (self.Status.WAITING, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        """How far it is, from 0 to 100."""
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def expires(self):
+        """Until when its file may be downloaded (EXPORT_KEEP_DAYS after it finished)."""
+        if not self.finished:
+            return None
+        return self.finished + timedelta(days=settings.EXPORT_KEEP_DAYS)
+
+    @property
+    def seconds_left(self) -> int | None:
+        """An estimate of the seconds left, once some work is done."""
+        if self.status != self.Status.RUNNING or not self.done or not self.started:
+            return None
+        elapsed = (timezone.now() - self.started).total_seconds()
+        return max(1, round(elapsed / self.done * (self.total - self.done)))

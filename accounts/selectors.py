@@ -1,5 +1,6 @@
 """Reads about users. Every read of people starts from `visible_users`."""
 
+from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
@@ -23,3 +24,11 @@ def user_get(*, username: str) -> User:
     # the lookup uses the index of the case-insensitive unique constraint.
     users = visible_users().alias(username_lower=Lower("username"))
     return get_object_or_404(users, username_lower=username.lower())
+
+
+def address_confirmed(user) -> bool:
+    """Whether the member's address is one they confirmed (mail goes nowhere else)."""
+    return (
+        bool(user.email)
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )

@@ -1,13 +1,16 @@
 """Profile pages."""
 
 from copy import copy
+from pathlib import PurePosixPath
 
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,12 +18,15 @@ from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
+from accounts.jobs import job_stream, jobs_fail_stale
+from accounts.models import Job
 from accounts.selectors import user_get
 from accounts.services import language_save, user_update
 from accounts.tokens import active_tokens, token_revoke
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import safe_next
+from core.streams import turbo_stream_response
 from posts.selectors import user_posts
 from social.selectors import is_following
 
@@ -129,3 +135,26 @@ class SignupView(allauth_views.SignupView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
+
+
+@login_required
+@require_safe
+def job_status(request, job_id: int):
+    """One's job as it is now, as a Turbo Stream (pages ask while they have no live
+    connection)."""
+    jobs_fail_stale(owner=request.user)
+    job = get_object_or_404(Job, pk=job_id, owner=request.user)
+    return turbo_stream_response(job_stream(job))
+
+
+@login_required
+@require_safe
+def job_download(request, job_id: int):
+    """The file a job of one's own made, while it is kept (404 for anyone else)."""
+    job = get_object_or_404(Job, pk=job_id, owner=request.user, status=Job.Status.DONE)
+    if not job.file or job.expires < timezone.now():
+        raise Http404(_("This file is no longer available. Please start again."))
+    name = PurePosixPath(job.file.name).name
+    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

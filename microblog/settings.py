@@ -377,6 +377,13 @@ TRANSLATE_RATE = env.str("TRANSLATE_RATE", default="20/minute,300/day")
 # Housekeeping (manage.py housekeeping): how long finished task results and read
 # notifications are kept.
 TASK_RESULTS_RETENTION_DAYS = env.int("TASK_RESULTS_RETENTION_DAYS", default=14)
+# Members' jobs: a running job silent this long lost its worker; exports are kept (and
+# downloadable) this many days, and a member may start this many a day.
+JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+EXPORTS_PER_DAY = env.int("EXPORTS_PER_DAY", default=1)
+# The archive rides along with the e-mail up to this size (a link always does).
+EXPORT_ATTACH_MAX_BYTES = env.int("EXPORT_ATTACH_MAX_BYTES", default=512 * 1024)
 NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", default=90)
 
 # Search: the database's full-text search, or Elasticsearch 9 when ELASTICSEARCH_URL is set

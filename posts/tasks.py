@@ -1,8 +1,10 @@
-"""Background tasks of the posts app: thin, they call the search index's upkeep."""
+"""Background tasks of the posts app: thin, they call the search index's upkeep and the
+export of a member's data."""
 
 from django.tasks import task
 
 from core.tasks import retry_later
+from posts.exports import export_run
 from posts.search.elastic import ElasticUnavailable
 from posts.search.elastic_index import person_sync, post_sync
 
@@ -27,3 +29,9 @@ def search_person_sync(*, user_id: int, attempt: int = 0) -> bool:
     except ElasticUnavailable:
         return retry_later(search_person_sync, attempt=attempt, user_id=user_id)
     return True
+
+
+@task
+def export_build(*, job_id: int) -> bool:
+    """Build a member's archive (posts.exports)."""
+    return export_run(job_id=job_id)

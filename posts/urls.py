@@ -12,4 +12,6 @@ urlpatterns = [
     path("post/<int:post_id>/translation/", views.translate, name="post_translate"),
     path("translate", views.translate_text, name="translate"),
     path("search/", search_views.search, name="search"),
+    path("settings/export/", views.export, name="export"),
+    path("settings/export/start/", views.export_start, name="export_start"),
 ]

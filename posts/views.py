@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from turbo_helper import turbo_stream
 
+from accounts.jobs import JobRefused, job_start, jobs_fail_stale
+from accounts.models import Job
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
@@ -27,6 +29,7 @@ from posts.forms import PostForm, PostLanguageForm
 from posts.live import INCOMING_POSTS
 from posts.selectors import explore_posts, user_posts
 from posts.services import can_delete_post, post_create, post_delete, post_language_set
+from posts.tasks import export_build
 from posts.templatetags.post_cards import post_card
 from posts.validators import normalize_post_body, validate_post_language
 from social.selectors import home_timeline
@@ -178,3 +181,25 @@ def delete(request, post_id: int):
     # to the page the member came from.
     context = {"post": post, "next": safe_next(request, or_referer=True)}
     return render(request, "posts/post_confirm_delete.html", context)
+
+
+@login_required
+@require_safe
+def export(request):
+    """The "Export your data" page: the latest export, its progress or its download."""
+    jobs_fail_stale(owner=request.user)
+    job = Job.objects.filter(owner=request.user, kind="export").first()
+    context = {"job": job, "keep_days": settings.EXPORT_KEEP_DAYS}
+    return render(request, "posts/export.html", context)
+
+
+@login_required
+@require_POST
+def export_start(request):
+    """Start an export (or show the one under way); back to the page, which follows it."""
+    try:
+        job_start(owner=request.user, kind="export", task=export_build,
+                  daily_limit=settings.EXPORTS_PER_DAY)  # fmt: skip
+    except JobRefused as error:
+        messages.error(request, str(error))
+    return redirect("export")

@@ -632,6 +632,29 @@ function keepOutOfDrive() {
 }
 
 // Pages come and go without reloads (Turbo Drive): what a page needs is set up on every
+// A member's job in progress (an export...): the worker's updates come live; while no
+// live connection is open, the page asks for the job as it is every few seconds, and
+// `pollJobs.now()` asks at once (a page just shown may have missed an update).
+function pollJobs() {
+    const poll = async (force = false) => {
+        if (document.hidden) return;
+        if (!force && document.querySelector("turbo-cable-stream-source[connected]")) return;
+        for (const job of document.querySelectorAll("[data-job-status-url]")) {
+            try {
+                const response = await fetch(job.dataset.jobStatusUrl, {
+                    headers: { Accept: "text/vnd.turbo-stream.html" },
+                    credentials: "same-origin",
+                });
+                if (response.ok) Turbo.renderStreamMessage(await response.text());
+            } catch {
+                // Offline or the server is restarting: the next round tries again.
+            }
+        }
+    };
+    window.setInterval(poll, 3000);
+    pollJobs.now = () => poll(true);
+}
+
 // turbo:load (the first page's too); what watches the whole document, once.
 function setUpPage() {
     setUpCharCounters();
@@ -641,6 +664,7 @@ function setUpPage() {
     localizeTimes();
     showTimeTooltips();
     setUpIncomingPosts();
+    if (pollJobs.now) pollJobs.now();
     // Visited while already connected (the member's stream lives across visits): what was
     // pushed while this page loaded went to the previous one.
     if (document.querySelector("turbo-cable-stream-source[connected]")) {
@@ -670,6 +694,7 @@ document.addEventListener("DOMContentLoaded", () => {
     preventDoubleSubmit();
     setUpUserPopovers();
     pollUnreadCounts();
+    pollJobs();
     setUpLiveStreams();
     setUpFrames();
     setUpTranslations();

@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from smtplib import SMTPRecipientsRefused
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.tasks import default_task_backend
 from django.utils import timezone
 
+from accounts.selectors import address_confirmed
 from messaging.emails import unread_messages_email_compose
 from messaging.models import MessageEmail
 
@@ -84,7 +84,7 @@ def unread_messages_email_send(*, user_id: int, now: datetime | None = None) -> 
             _message_email_enqueue(user_id=user_id, due=state.due)
             return False
         email = None
-        if wanted and _confirmed_address(user):
+        if wanted and address_confirmed(user):
             email = unread_messages_email_compose(user=user, since=state.last_sent)
         previous = state.last_sent
         # Claimed: a message that comes while the e-mail goes out schedules the next one.
@@ -109,11 +109,3 @@ def unread_messages_email_send(*, user_id: int, now: datetime | None = None) -> 
             _message_email_enqueue(user_id=user_id, due=retry)
         return False
     return True
-
-
-def _confirmed_address(user) -> bool:
-    """Whether the member's address is one they confirmed (mail goes nowhere else)."""
-    return (
-        bool(user.email)
-        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
-    )

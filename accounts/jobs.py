@@ -1,0 +1,125 @@
+"""Members' background jobs (accounts.models.Job): started one at a time, run by the task
+worker, their progress pushed live to the member's pages, and failed when their worker
+died.
+
+The page shows `accounts/_job.html` for the job inside an element with id `job-<kind>`;
+every change replaces it (a Turbo Stream on the member's stream), at most once a second
+while running, and the page asks `job_status` itself while it has no live connection.
+"""
+
+import time
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from turbo_helper import turbo_stream
+
+from accounts.live import member_push_on_commit
+from accounts.models import Job, User
+
+ACTIVE = (Job.Status.WAITING, Job.Status.RUNNING)
+# Progress is written and pushed at most this often (and always at the end).
+PROGRESS_SECONDS = 1.0
+
+
+class JobRefused(Exception):
+    """The job cannot start now; the message says why."""
+
+
+def job_stream(job: Job) -> str:
+    """The Turbo Stream that shows `job` as it is now, wherever its kind is shown."""
+    html = render_to_string("accounts/_job.html", {"job": job})
+    return turbo_stream.replace(f"job-{job.kind}", content=html)
+
+
+def _push(job_id: int, owner_id: int) -> None:
+    def render(member) -> str:
+        job = Job.objects.filter(pk=job_id).first()
+        return job_stream(job) if job else ""
+
+    member_push_on_commit(user_id=owner_id, render=render)
+
+
+def jobs_fail_stale(*, owner: User | None = None) -> int:
+    """Mark failed the running jobs whose heartbeat stopped (their worker was killed)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat__lt=cutoff)
+    if owner is not None:
+        stale = stale.filter(owner=owner)
+    failed = 0
+    for job in stale:
+        failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, finished=timezone.now(),
+            error=_("The job stopped before the end (its worker was interrupted)."),
+        )  # fmt: skip
+        _push(job.pk, job.owner_id)
+    return failed
+
+
+def job_start(*, owner: User, kind: str, task, daily_limit: int = 0) -> Job:
+    """Start `task(job_id=...)` for `owner`, or give back the job of this kind under way.
+
+    Raises JobRefused past `daily_limit` jobs of this kind in a day (failed ones aside).
+    """
+    jobs_fail_stale(owner=owner)
+    with transaction.atomic():
+        # Two clicks at once: the second waits here, then finds the first job.
+        User.objects.select_for_update().filter(pk=owner.pk).first()
+        running = Job.objects.filter(owner=owner, kind=kind, status__in=ACTIVE).first()
+        if running is not None:
+            return running
+        since = timezone.now() - timedelta(days=1)
+        today = Job.objects.filter(owner=owner, kind=kind, created__gte=since)
+        if daily_limit and today.exclude(status=Job.Status.FAILED).count() >= daily_limit:
+            raise JobRefused(_("You can do this once a day. Please try again tomorrow."))
+        job = Job.objects.create(owner=owner, kind=kind)
+        transaction.on_commit(partial(_enqueue, task=task, job_id=job.pk))
+    return job
+
+
+def _enqueue(*, task, job_id: int) -> None:
+    result = task.enqueue(job_id=job_id)
+    Job.objects.filter(pk=job_id).update(task_id=result.id)
+
+
+def job_begin(*, job_id: int) -> Job | None:
+    """The worker takes job `job_id` up: it is running (None if it is no longer wanted)."""
+    now = timezone.now()
+    taken = Job.objects.filter(pk=job_id, status__in=ACTIVE).update(
+        status=Job.Status.RUNNING, started=now, heartbeat=now
+    )
+    if not taken:
+        return None
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    job.pushed_at = time.monotonic()
+    _push(job.pk, job.owner_id)
+    return job
+
+
+def job_progress(job: Job, *, done: int, total: int) -> None:
+    """`done` of `total` steps are done: saved and shown, at most once a second."""
+    job.done, job.total = done, total
+    if time.monotonic() - job.pushed_at < PROGRESS_SECONDS and done < total:
+        return
+    job.pushed_at = time.monotonic()
+    Job.objects.filter(pk=job.pk).update(done=done, total=total, heartbeat=timezone.now())
+    _push(job.pk, job.owner_id)
+
+
+def job_done(job: Job, *, data: dict | None = None) -> None:
+    """The job finished (its file, if any, already saved)."""
+    job.status, job.finished, job.done = Job.Status.DONE, timezone.now(), job.total
+    job.data = data or {}
+    job.save(update_fields=["status", "finished", "done", "data", "file"])
+    _push(job.pk, job.owner_id)
+
+
+def job_failed(job: Job, *, error: str) -> None:
+    """The job failed; `error` says so to the member."""
+    job.status, job.finished, job.error = Job.Status.FAILED, timezone.now(), error[:500]
+    job.save(update_fields=["status", "finished", "error"])
+    _push(job.pk, job.owner_id)
