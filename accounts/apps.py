@@ -10,14 +10,19 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         """Register the <username:...> URL converter before any URLconf loads, the member's
-        live stream, the receivers that close sockets whose session ended, and what the
-        app prunes (core.housekeeping)."""
+        live stream, the receivers that close sockets whose session ended and delete jobs'
+        files, and what the app prunes (core.housekeeping)."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_out
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import post_delete, pre_save
 
         from accounts import converters, housekeeping, live  # noqa: F401
-        from accounts.receivers import sockets_recheck_on_credentials, sockets_recheck_on_logout
+        from accounts.models import Job
+        from accounts.receivers import (
+            job_file_delete,
+            sockets_recheck_on_credentials,
+            sockets_recheck_on_logout,
+        )
 
         user_logged_out.connect(sockets_recheck_on_logout, dispatch_uid="accounts.logout")
         pre_save.connect(
@@ -25,3 +30,4 @@ class AccountsConfig(AppConfig):
             sender=get_user_model(),
             dispatch_uid="accounts.credentials",
         )
+        post_delete.connect(job_file_delete, sender=Job, dispatch_uid="accounts.job_file")

@@ -1,8 +1,11 @@
 """What the accounts app prunes (core.housekeeping)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from accounts.models import ApiToken
+from django.conf import settings
+
+from accounts.jobs import jobs_fail_stale
+from accounts.models import ApiToken, Job
 from core.housekeeping import housekeeping_job
 
 
@@ -10,3 +13,16 @@ from core.housekeeping import housekeeping_job
 def tokens_prune(now: datetime) -> int:
     """API tokens past their expiry (they no longer work)."""
     return ApiToken.objects.filter(expires__lt=now).delete()[0]
+
+
+@housekeeping_job("jobs whose worker stopped")
+def jobs_stale_fail(now: datetime) -> int:
+    """Running jobs silent for JOB_STALE_SECONDS are marked failed (not removed)."""
+    return jobs_fail_stale()
+
+
+@housekeeping_job("finished jobs and their files")
+def jobs_prune(now: datetime) -> int:
+    """Jobs finished more than EXPORT_KEEP_DAYS ago, with their files (accounts.receivers)."""
+    cutoff = now - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    return Job.objects.filter(finished__lt=cutoff).delete()[0]

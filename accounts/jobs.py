@@ -14,7 +14,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from turbo_helper import turbo_stream
 
@@ -36,10 +36,19 @@ def job_stream(job: Job) -> str:
     return turbo_stream.replace(f"job-{job.kind}", content=html)
 
 
+def job_language(job: Job) -> str:
+    """The language to tell the member about `job` in: their own, else the page's."""
+    return job.owner.language or job.language or settings.LANGUAGE_CODE
+
+
 def _push(job_id: int, owner_id: int) -> None:
     def render(member) -> str:
         job = Job.objects.filter(pk=job_id).first()
-        return job_stream(job) if job else ""
+        if job is None:
+            return ""
+        job.owner = member
+        with translation.override(job_language(job)):
+            return job_stream(job)
 
     member_push_on_commit(user_id=owner_id, render=render)
 
@@ -62,6 +71,7 @@ def jobs_fail_stale(*, owner: User | None = None) -> int:
 
 def job_start(*, owner: User, kind: str, task, daily_limit: int = 0) -> Job:
     """Start `task(job_id=...)` for `owner`, or give back the job of this kind under way.
+    The member hears about it in the language active now (the page's).
 
     Raises JobRefused past `daily_limit` jobs of this kind in a day (failed ones aside).
     """
@@ -76,7 +86,7 @@ def job_start(*, owner: User, kind: str, task, daily_limit: int = 0) -> Job:
         today = Job.objects.filter(owner=owner, kind=kind, created__gte=since)
         if daily_limit and today.exclude(status=Job.Status.FAILED).count() >= daily_limit:
             raise JobRefused(_("You can do this once a day. Please try again tomorrow."))
-        job = Job.objects.create(owner=owner, kind=kind)
+        job = Job.objects.create(owner=owner, kind=kind, language=translation.get_language())
         transaction.on_commit(partial(_enqueue, task=task, job_id=job.pk))
     return job
 

@@ -158,6 +158,8 @@ class Job(models.Model):
         db_index=False,  # accounts_job_owner_idx starts with the owner
     )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=30)
+    # The language of the page it was started from: what the member hears it in.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     task_id = models.CharField(_("task"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
     done = models.PositiveIntegerField(_("done"), default=0)

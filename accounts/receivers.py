@@ -1,6 +1,10 @@
-"""What the accounts app does when a session may have ended: its sockets check again."""
+"""What the accounts app does when a session may have ended (its sockets check again), and
+when a job goes (its file with it)."""
+
+from functools import partial
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from core import live
 
@@ -25,3 +29,9 @@ def sockets_recheck_on_credentials(*, instance, update_fields=None, **kwargs) ->
     saved = get_user_model().objects.filter(pk=instance.pk).values("password", "is_active").first()
     if saved and (saved["password"], saved["is_active"]) != (instance.password, instance.is_active):
         live.sockets_recheck_on_commit(user_id=instance.pk)
+
+
+def job_file_delete(*, instance, **kwargs) -> None:
+    """A job deleted (by itself, or with its member) takes its file along, once committed."""
+    if instance.file:
+        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))

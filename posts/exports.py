@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.jobs import job_begin, job_done, job_failed, job_progress
+from accounts.jobs import job_begin, job_done, job_failed, job_language, job_progress
 from accounts.models import Job
 from accounts.selectors import address_confirmed
 from accounts.timezones import zone_or_none
@@ -188,7 +188,7 @@ def export_run(*, job_id: int) -> bool:
         export_write(job)
     except Exception:  # whatever broke, the member hears of it and may try again
         logger.exception("Export %s failed", job.pk)
-        with translation.override(owner.language or settings.LANGUAGE_CODE):
+        with translation.override(job_language(job)):
             job_failed(job, error=_("Your archive could not be built. Please try again."))
         notification_create(recipient=owner, kind=Notification.Kind.JOB_FAILED,
                             key=f"job:{job.pk}", data={"url": reverse("export")})  # fmt: skip
@@ -210,7 +210,7 @@ def export_email_compose(job: Job) -> EmailMessage:
                "attached": attached}  # fmt: skip
     zone = zone_or_none(owner.timezone)
     with (
-        translation.override(owner.language or settings.LANGUAGE_CODE),
+        translation.override(job_language(job)),
         timezone.override(zone) if zone else nullcontext(),
     ):
         subject = render_to_string("posts/email/export_subject.txt", context).strip()

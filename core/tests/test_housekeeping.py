@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Job
 from accounts.tokens import token_issue
 from core.housekeeping import housekeeping_run
 from core.tasks import housekeeping
@@ -23,7 +24,9 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_prunes_what_is_past_its_time_only(user, other_user, settings, database_tasks):
+def test_prunes_what_is_past_its_time_only(
+    user, other_user, settings, database_tasks, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     _raw, expired = token_issue(user=user)
     ApiToken.objects.filter(pk=expired.pk).update(expires=now - timedelta(seconds=1))
@@ -39,11 +42,24 @@ def test_prunes_what_is_past_its_time_only(user, other_user, settings, database_
             status="SUCCESSFUL", finished_at=now - timedelta(days=days)
         )
     pending = housekeeping.enqueue()
+    old_export = Job.objects.create(owner=user, kind="export", status="done",
+                                    finished=now - timedelta(days=8))  # fmt: skip
+    old_export.file.save("old.zip", ContentFile(b"zip"))
+    recent_export = Job.objects.create(owner=other_user, kind="export", status="done",
+                                       finished=now - timedelta(days=6))  # fmt: skip
+    stale = now - timedelta(hours=1)
+    Job.objects.create(owner=other_user, kind="import", status="running", heartbeat=stale)
 
-    removed = housekeeping_run(now=now)
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = housekeeping_run(now=now)
 
     assert removed == {"finished task results": 1, "expired API tokens": 1,
-                       "read notifications": 1}  # fmt: skip
+                       "read notifications": 1, "jobs whose worker stopped": 1,
+                       "finished jobs and their files": 1}  # fmt: skip
+    assert not old_export.file.storage.exists(old_export.file.name)
+    assert sorted(Job.objects.values_list("pk", "status")) == [
+        (recent_export.pk, "done"), (recent_export.pk + 1, "failed")
+    ]  # fmt: skip
     assert list(ApiToken.objects.all()) == [valid]
     assert sorted(Notification.objects.values_list("key", flat=True)) == ["recent", "unread"]
     assert DBTaskResult.objects.filter(pk=pending.id).exists()

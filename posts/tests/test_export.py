@@ -211,3 +211,24 @@ def test_the_email_speaks_the_members_language(finished_job, settings):
     email = export_email_compose(finished_job)
     assert email.subject == "[Microblog] Tu archivo está listo"
     assert email.attachments == []  # too big to ride along
+
+
+def test_told_in_the_language_of_the_page_it_was_started_from(
+    client, member, finished_job, monkeypatch
+):
+    from accounts.jobs import job_done
+    from posts.exports import export_email_compose
+
+    pushed = []
+    monkeypatch.setattr("accounts.jobs.member_push_on_commit",
+                        lambda user_id, render: pushed.append(render(member)))  # fmt: skip
+
+    client.force_login(member)
+    Job.objects.all().delete()
+    client.post(reverse("export_start"), HTTP_ACCEPT_LANGUAGE="es")
+    job = Job.objects.get()
+    assert job.language == "es" and member.language == ""
+    job.status, job.finished, job.file = "done", timezone.now(), finished_job.file
+    assert "Tu archivo está listo" in export_email_compose(job).subject
+    job_done(job)  # its page hears it in Spanish, wherever the worker runs
+    assert "Tu archivo está listo" in pushed[-1] and "Descargar" in pushed[-1]
