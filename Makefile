@@ -69,6 +69,7 @@ bench: install messages static
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/timeline.py $(BENCH_ARGS)
 	$(PY) bench/search.py $(BENCH_ARGS)
+	$(PY) bench/export.py $(BENCH_ARGS)
 
 bench-api: install
 	$(PY) bench/api_deep_pages.py
