@@ -7,12 +7,14 @@ every change replaces it (a Turbo Stream on the member's stream), at most once a
 while running, and the page asks `job_status` itself while it has no live connection.
 """
 
+import logging
 import time
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +23,11 @@ from turbo_helper import turbo_stream
 from accounts.live import member_push_on_commit
 from accounts.models import Job, User
 
+logger = logging.getLogger(__name__)
+
 ACTIVE = (Job.Status.WAITING, Job.Status.RUNNING)
+# Sent (job=...) when a job is done or failed: the messaging app tells the member.
+job_ended = Signal()
 # Progress is written and pushed at most this often (and always at the end).
 PROGRESS_SECONDS = 1.0
 
@@ -69,11 +75,12 @@ def jobs_fail_stale(*, owner: User | None = None) -> int:
     return failed
 
 
-def job_start(*, owner: User, kind: str, task, daily_limit: int = 0) -> Job:
+def job_start(*, owner: User, kind: str, task, daily_limit: int = 0, data=None) -> Job:
     """Start `task(job_id=...)` for `owner`, or give back the job of this kind under way.
     The member hears about it in the language active now (the page's).
 
     Raises JobRefused past `daily_limit` jobs of this kind in a day (failed ones aside).
+    `data` is what the job works on (kept in `Job.data` until it is done).
     """
     jobs_fail_stale(owner=owner)
     with transaction.atomic():
@@ -86,7 +93,9 @@ def job_start(*, owner: User, kind: str, task, daily_limit: int = 0) -> Job:
         today = Job.objects.filter(owner=owner, kind=kind, created__gte=since)
         if daily_limit and today.exclude(status=Job.Status.FAILED).count() >= daily_limit:
             raise JobRefused(_("You can do this once a day. Please try again tomorrow."))
-        job = Job.objects.create(owner=owner, kind=kind, language=translation.get_language())
+        job = Job.objects.create(
+            owner=owner, kind=kind, language=translation.get_language(), data=data or {}
+        )
         transaction.on_commit(partial(_enqueue, task=task, job_id=job.pk))
     return job
 
@@ -133,3 +142,23 @@ def job_failed(job: Job, *, error: str) -> None:
     job.status, job.finished, job.error = Job.Status.FAILED, timezone.now(), error[:500]
     job.save(update_fields=["status", "finished", "error"])
     _push(job.pk, job.owner_id)
+
+
+def job_carry_out(*, job_id: int, work, failure: str) -> Job | None:
+    """The worker's side of job `job_id`: run `work(job)`, which returns the job's results
+    (a dictionary) and reports progress, then mark it done; if anything breaks, mark it
+    failed with the message `failure` (in the member's language). The job when done."""
+    job = job_begin(job_id=job_id)
+    if job is None:
+        return None
+    try:
+        data = work(job)
+    except Exception:  # whatever broke, the member hears of it and may try again
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        with translation.override(job_language(job)):
+            job_failed(job, error=str(failure))
+        job_ended.send(sender=Job, job=job)
+        return None
+    job_done(job, data=data)
+    job_ended.send(sender=Job, job=job)
+    return job

@@ -10,7 +10,6 @@ import csv
 import io
 import itertools
 import json
-import logging
 import tempfile
 import zipfile
 from contextlib import nullcontext
@@ -24,18 +23,15 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from accounts.jobs import job_begin, job_done, job_failed, job_language, job_progress
+from accounts.jobs import job_carry_out, job_language, job_progress
 from accounts.models import Job
 from accounts.selectors import address_confirmed
 from accounts.timezones import zone_or_none
-from messaging.models import Message, Notification
-from messaging.services.notifications import notification_create
+from messaging.models import Message
 from posts.models import Post
 from social.models import Follow
-
-logger = logging.getLogger(__name__)
 
 BATCH = 2000
 # Mastodon's following_accounts.csv header (the columns after the address are Mastodon's).
@@ -178,27 +174,18 @@ def _messages_json(archive, sent, received, progress) -> None:
 
 
 def export_run(*, job_id: int) -> bool:
-    """Build the export of job `job_id` (the task worker's side); tell the member how it
-    went: on the page, by a notification, and by e-mail when it is ready. True if built."""
-    job = job_begin(job_id=job_id)
-    if job is None:
-        return False
-    owner = job.owner
-    try:
-        export_write(job)
-    except Exception:  # whatever broke, the member hears of it and may try again
-        logger.exception("Export %s failed", job.pk)
-        with translation.override(job_language(job)):
-            job_failed(job, error=_("Your archive could not be built. Please try again."))
-        notification_create(recipient=owner, kind=Notification.Kind.JOB_FAILED,
-                            key=f"job:{job.pk}", data={"url": reverse("export")})  # fmt: skip
-        return False
-    job_done(job)
-    notification_create(recipient=owner, kind=Notification.Kind.JOB_FINISHED,
-                        key=f"job:{job.pk}", data={"url": reverse("export")})  # fmt: skip
-    if address_confirmed(owner):
+    """Build the export of job `job_id` (the task worker's side); when it is ready, e-mail
+    the member (a confirmed address only). True if built."""
+    failure = _("Your archive could not be built. Please try again.")
+    job = job_carry_out(job_id=job_id, work=_export_work, failure=failure)
+    if job is not None and address_confirmed(job.owner):
         export_email_compose(job).send()
-    return True
+    return job is not None
+
+
+def _export_work(job: Job) -> dict:
+    export_write(job)
+    return {}
 
 
 def export_email_compose(job: Job) -> EmailMessage:

@@ -25,11 +25,12 @@ from messaging.services.notifications import notification_create
 from social.models import Follow
 
 
-def follow_create(*, follower, followed) -> Follow:
+def follow_create(*, follower, followed, rate_limited: bool = True) -> Follow:
     """Make `follower` follow `followed`; idempotent. Following yourself is refused.
 
-    Raises RateLimited when the member follows people too fast (follow spam), and
-    PermissionDenied when either blocked the other. The followed member is notified.
+    Raises RateLimited when the member follows people too fast (follow spam; not for an
+    import of their list, `rate_limited` False), and PermissionDenied when either blocked
+    the other. The followed member is notified.
     """
     if follower.pk == followed.pk:
         raise ValidationError(_("You cannot follow yourself."), code="self_follow")
@@ -48,7 +49,8 @@ def follow_create(*, follower, followed) -> Follow:
             )
         if blockers:
             raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
-        rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
+        if rate_limited:
+            rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:

@@ -17,4 +17,5 @@ urlpatterns = [
         {"direction": "following"},
         name="following",
     ),
+    path("settings/import/", views.following_import_page, name="import"),
 ]

@@ -4,16 +4,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.jobs import job_start, jobs_fail_stale
+from accounts.models import Job
 from accounts.selectors import user_get
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back
+from social.forms import FollowingImportForm
+from social.imports import MAX_ACCOUNTS
 from social.selectors import followed_by, followed_ids_among, followers_of
 from social.services import follow_create, follow_delete
+from social.tasks import following_import
 
 
 @login_required
@@ -67,3 +72,18 @@ def people(request, username: str, *, direction: str):
         "empty_message": empty_message,
     }
     return render(request, "social/people.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def following_import_page(request):
+    """Upload a following list (ours, or Mastodon's) to follow those accounts here."""
+    jobs_fail_stale(owner=request.user)
+    form = FollowingImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job_start(owner=request.user, kind="import", task=following_import,
+                  data={"addresses": form.cleaned_data["addresses"]})  # fmt: skip
+        return redirect("import")
+    job = Job.objects.filter(owner=request.user, kind="import").first()
+    context = {"form": form, "job": job, "max_accounts": MAX_ACCOUNTS}
+    return render(request, "social/import.html", context, status=400 if form.errors else 200)
