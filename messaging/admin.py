@@ -5,7 +5,7 @@ through a report. Notifications and blocks are for superusers to inspect.
 """
 
 from django.contrib import admin, messages
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,26 +20,30 @@ from messaging.services.reports import report_resolve
 class ReportAdmin(admin.ModelAdmin):
     """Reports, open ones first; read-only but for the "resolved" action."""
 
-    list_display = ["reported", "reporter", "created", "resolved", "resolved_by"]
-    list_select_related = ["reported", "reporter", "resolved_by"]
+    list_display = ["reported_name", "reporter_name", "created", "resolved", "resolved_by"]
+    list_select_related = ["resolved_by"]
     list_filter = [("resolved", admin.EmptyFieldListFilter), "created"]
-    search_fields = ["reported__username", "reporter__username"]
+    search_fields = ["reported_name", "reporter_name"]
     # Open reports first (NULL sorts last on PostgreSQL unless told), newest first.
     ordering = [F("resolved").asc(nulls_first=True), "-created"]
-    fields = ["reporter", "reported", "reason", "created", "resolved", "resolved_by",
-              "reported_messages"]  # fmt: skip
+    fields = ["reporter_name", "reporter", "reported_name", "reported", "reason", "created",
+              "resolved", "resolved_by", "reported_messages"]  # fmt: skip
     readonly_fields = fields
     actions = ["resolve"]
     show_full_result_count = False
 
     def get_queryset(self, request):
         """Moderators see reports between the members they may act on: ordinary members,
-        never themselves, staff or superusers (those are for superusers)."""
+        never themselves, staff or superusers (those are for superusers); a member whose
+        account was deleted is no longer any of these."""
         reports = super().get_queryset(request)
         if request.user.is_superuser:
             return reports
         manageable = manageable_users(request.user, User.objects.all())
-        return reports.filter(reported__in=manageable, reporter__in=manageable)
+        return reports.filter(
+            Q(reported__in=manageable) | Q(reported__isnull=True),
+            Q(reporter__in=manageable) | Q(reporter__isnull=True),
+        )
 
     def has_add_permission(self, request):
         """Reports come from members only."""
@@ -56,9 +60,8 @@ class ReportAdmin(admin.ModelAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (message.created.strftime("%Y-%m-%d %H:%M"), message.sender.username,
-                 message.body)
-                for message in report.messages.select_related("sender").order_by("created")
+                (message["created"][:16].replace("T", " "), message["sender"], message["body"])
+                for message in report.evidence
             ),
         )  # fmt: skip
         return format_html(

@@ -162,25 +162,35 @@ class Block(models.Model):
 
 
 class Report(models.Model):
-    """A conversation reported to the moderators, with the messages it held at the time.
+    """A conversation reported to the moderators, with a copy of the messages it held then.
 
-    The only way a moderator reads private messages: the reporter chose to show them.
+    The only way a moderator reads private messages: the reporter chose to show them. The
+    copy and the members' names outlive the members: a reported member who deletes their
+    account leaves the report, its evidence and their name behind (the link to the account
+    goes).
     """
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="reports_made",
         verbose_name=_("reporter"),
     )
     reported = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="reports_received",
         verbose_name=_("reported member"),
     )
+    reporter_name = models.CharField(_("reporter's username"), max_length=30, blank=True)
+    reported_name = models.CharField(_("reported member's username"), max_length=30, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    messages = models.ManyToManyField(Message, related_name="+", verbose_name=_("messages"))
+    # [{"sender": username, "body": text, "created": ISO 8601}], oldest first.
+    evidence = models.JSONField(_("reported messages"), default=list, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
     resolved = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -204,7 +214,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reporter_id} → {self.reported_id} ({self.created:%Y-%m-%d %H:%M})"
+        return f"{self.reporter_name} → {self.reported_name} ({self.created:%Y-%m-%d %H:%M})"
 
 
 class Notification(models.Model):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ def report_create(*, reporter, reported, reason: str = "") -> Report:
             code="too_long",
         )
     latest = Message.objects.between(reporter, reported).order_by("-created", "-id")
-    messages = list(latest.values_list("pk", flat=True)[:REPORTED_MESSAGES])
+    messages = list(latest.values("sender__username", "body", "created")[:REPORTED_MESSAGES])
     if not messages:
         raise ValidationError(
             _("There is nothing to report: you have no messages with %(name)s.")
@@ -35,20 +34,25 @@ def report_create(*, reporter, reported, reason: str = "") -> Report:
             code="empty",
         )
     rate_limit(scope="report", key=reporter.pk, rate=settings.REPORT_RATE)
-    with transaction.atomic():
-        report = Report.objects.create(reporter=reporter, reported=reported, reason=reason)
-        report.messages.set(messages)
-    return report
+    evidence = [
+        {"sender": message["sender__username"], "body": message["body"],
+         "created": message["created"].isoformat()}
+        for message in reversed(messages)
+    ]  # fmt: skip
+    return Report.objects.create(
+        reporter=reporter, reported=reported, reporter_name=reporter.username,
+        reported_name=reported.username, reason=reason, evidence=evidence,
+    )  # fmt: skip
 
 
 def report_resolve(*, report: Report, moderator) -> Report:
     """Mark `report` as dealt with by `moderator`, who may act on both members.
 
-    Moderators never settle reports by or about themselves, staff or superusers.
+    Moderators never settle reports by or about themselves, staff or superusers (a member
+    whose account is deleted is no longer any of these).
     """
-    if not (
-        can_manage_user(moderator, report.reported) and can_manage_user(moderator, report.reporter)
-    ):
+    members = [member for member in (report.reported, report.reporter) if member is not None]
+    if not all(can_manage_user(moderator, member) for member in members):
         raise PermissionDenied(_("Only a superuser can resolve this report."))
     Report.objects.filter(pk=report.pk, resolved__isnull=True).update(
         resolved=timezone.now(), resolved_by=moderator

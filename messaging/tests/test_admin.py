@@ -137,3 +137,24 @@ def test_moderators_never_settle_reports_they_filed(moderator_client, moderator,
     assert list(listed.context["cl"].result_list) == []
     with pytest.raises(PermissionDenied):
         report_resolve(report=filed, moderator=moderator)
+
+
+def test_a_report_about_a_deleted_account_stays_with_the_moderators(
+    moderator_client, moderator, report, other_user, admin_user, user
+):
+    name = other_user.username
+    other_user.delete()
+    send(admin_user, user, "a superuser's message")
+    about_superuser = report_create(reporter=user, reported=admin_user, reason="rude")
+    user.delete()  # the reporter leaves too: the superuser is still theirs to protect
+    listed = moderator_client.get(reverse("admin:messaging_report_changelist"))
+    assert list(listed.context["cl"].result_list) == [report]
+    page = moderator_client.get(reverse("admin:messaging_report_change", args=[report.pk]))
+    assert name in page.content.decode() and "Stop it" in page.content.decode()
+    moderator_client.post(
+        reverse("admin:messaging_report_changelist"),
+        {"action": "resolve", "_selected_action": [report.pk, about_superuser.pk]},
+    )
+    report.refresh_from_db()
+    about_superuser.refresh_from_db()
+    assert report.resolved_by == moderator and about_superuser.resolved is None

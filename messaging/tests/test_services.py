@@ -244,7 +244,20 @@ def test_a_report_keeps_the_latest_messages_of_the_conversation(user, other_user
         send(other_user, user, f"spam {i}")
     send(user, UserFactory(), "not part of it")
     report = report_create(reporter=user, reported=other_user, reason="Spam")
-    assert sorted(m.body for m in report.messages.all()) == ["spam 0", "spam 1", "spam 2"]
+    assert [m["body"] for m in report.evidence] == ["spam 0", "spam 1", "spam 2"]  # oldest first
+    assert {m["sender"] for m in report.evidence} == {other_user.username}
+    assert (report.reporter_name, report.reported_name) == (user.username, other_user.username)
+
+
+def test_a_report_outlives_the_accounts_it_names(user, other_user, admin_client):
+    send(other_user, user, "evidence <b>kept</b>")
+    report = report_create(reporter=user, reported=other_user, reason="Abuse")
+    other_user.delete()
+    report.refresh_from_db()
+    assert report.reported is None and report.reported_name == other_user.username
+    assert report.evidence[0]["body"] == "evidence <b>kept</b>"
+    page = admin_client.get(f"/admin/messaging/report/{report.pk}/change/").content.decode()
+    assert "evidence &lt;b&gt;kept&lt;/b&gt;" in page and other_user.username in page
 
 
 def test_reports_need_a_conversation_and_a_short_reason(user, other_user, settings):
