@@ -1,7 +1,8 @@
 """Export your data: a zip archive of everything a member wrote and who they follow,
 built by the task worker in batches (memory stays flat whatever the number of posts).
 
-posts.json and posts.csv (id, created in UTC, language, body), profile.json,
+posts.json and posts.csv (id, created in UTC, language, body; in the CSV a body that a
+spreadsheet would run as a formula starts with a quote), profile.json,
 following.csv in Mastodon's following_accounts.csv layout (it imports there, and here),
 followers.csv, messages.json (sent and received) and the avatar file.
 """
@@ -34,6 +35,7 @@ from posts.models import Post
 from social.models import Follow
 
 BATCH = 2000
+FORMULA_STARTS = frozenset("=+-@\t\r")
 # Mastodon's following_accounts.csv header (the columns after the address are Mastodon's).
 FOLLOWING_HEADER = ["Account address", "Show boosts", "Notify on new posts", "Languages"]
 
@@ -49,6 +51,13 @@ def _batches(queryset, fields, order=("pk",)):
             batch = []
     if batch:
         yield batch
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` for a CSV cell that a spreadsheet shows as text, never runs as a formula
+    (OWASP's advice: a leading quote before = + - @ tab or return). posts.json keeps the
+    exact text."""
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
 
 
 def _iso(value) -> str | None:
@@ -145,7 +154,7 @@ def _posts_csv(archive, posts, progress) -> None:
         writer.writerow(["id", "created", "language", "body"])
         for rows in _batches(posts, POST_FIELDS, POST_ORDER):
             writer.writerows([row["pk"], _iso(row["created"]), row["language"] or "",
-                              row["body"]] for row in rows)  # fmt: skip
+                              spreadsheet_safe(row["body"])] for row in rows)  # fmt: skip
             progress.advance(len(rows))
 
 

@@ -38,6 +38,7 @@ def member(user):
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     PostFactory(author=user, body='First, "quoted", with a comma', language="en")
     PostFactory(author=user, body="Segunda\nlínea", language=None)
+    PostFactory(author=user, body='=HYPERLINK("https://evil.example","click")')
     friend = UserFactory(username="friend")
     FollowFactory(follower=user, followed=friend)
     FollowFactory(follower=UserFactory(username="fan"), followed=user)
@@ -69,7 +70,7 @@ def test_a_worker_builds_the_archive_field_by_field(client, member):
     run_worker()
 
     job.refresh_from_db()
-    assert (job.status, job.done, job.total) == ("done", job.total, 2 * 2 + 1 + 1 + 2 + 1)
+    assert (job.status, job.done, job.total) == ("done", job.total, 2 * 3 + 1 + 1 + 2 + 1)
     archive = archive_of(job)
     assert sorted(archive.namelist()) == [
         "avatar.webp", "followers.csv", "following.csv", "messages.json", "posts.csv",
@@ -77,13 +78,15 @@ def test_a_worker_builds_the_archive_field_by_field(client, member):
     ]  # fmt: skip
     posts = json.loads(archive.read("posts.json"))
     assert [(p["body"], p["language"]) for p in posts] == [
-        ('First, "quoted", with a comma', "en"), ("Segunda\nlínea", None)
+        ('First, "quoted", with a comma', "en"), ("Segunda\nlínea", None),
+        ('=HYPERLINK("https://evil.example","click")', None),
     ]  # fmt: skip
     assert posts[0]["created"].endswith("+00:00")
     rows = list(csv.reader(io.StringIO(archive.read("posts.csv").decode())))
     assert rows[0] == ["id", "created", "language", "body"]
     assert rows[1][1:] == [posts[0]["created"], "en", 'First, "quoted", with a comma']
     assert rows[2][2:] == ["", "Segunda\nlínea"]
+    assert rows[3][3] == '\'=HYPERLINK("https://evil.example","click")'  # text, not a formula
     following = list(csv.reader(io.StringIO(archive.read("following.csv").decode())))
     assert following == [["Account address", "Show boosts", "Notify on new posts", "Languages"],
                          ["friend@microblog.example.com", "true", "false", ""]]  # fmt: skip
