@@ -94,3 +94,29 @@ class AdminLoginForm(AdminAuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class AccountDeleteForm(forms.Form):
+    """Delete my account: the password, and a box that says what it means."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )  # fmt: skip
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that my posts, messages, follows and files will be deleted, "
+            "and that this cannot be undone."
+        )
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        """The current password, counted as a login attempt (the shared limiter)."""
+        password = self.cleaned_data.get("password", "")
+        if not current_password_is_right(self.user, password):
+            raise ValidationError(_("This is not your password."), code="wrong_password")
+        return password

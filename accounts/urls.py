@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("i18n/language/", views.language_set, name="set_language"),
     path("settings/tokens/", views.token_list, name="token_list"),
+    path("settings/delete/", views.account_delete, name="account_delete"),
     path("settings/jobs/<int:job_id>/", views.job_status, name="job_status"),
     path("settings/jobs/<int:job_id>/download/", views.job_download, name="job_download"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke_confirm, name="token_revoke"),

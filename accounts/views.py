@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -17,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_cookie
 from django.views.i18n import set_language
 
-from accounts.forms import ProfileForm
+from accounts.deletion import account_delete_start
+from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.jobs import job_stream, jobs_fail_stale
 from accounts.models import Job
 from accounts.selectors import user_get
 from accounts.services import language_save, user_update
+from accounts.tasks import account_delete as account_delete_task
 from accounts.tokens import active_tokens, token_revoke
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
@@ -158,3 +161,23 @@ def job_download(request, job_id: int):
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request):
+    """Delete my account, with the password: signed out at once, removed by the worker."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete_start(user=request.user, task=account_delete_task)
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account is deleted. What you left here is being removed; an e-mail will "
+                "confirm it."
+            ),
+        )
+        return redirect("explore")
+    return render(request, "accounts/account_delete.html", {"form": form},
+                  status=400 if form.errors else 200)  # fmt: skip

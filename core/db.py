@@ -68,3 +68,18 @@ def locked(queryset: QuerySet) -> QuerySet:
     """
     list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
     return queryset
+
+
+# Rows deleted per transaction by `batches_delete`.
+DELETE_BATCH = 1000
+
+
+def batches_delete(queryset: QuerySet) -> int:
+    """Delete `queryset` DELETE_BATCH rows per transaction (signals sent, memory bounded,
+    no long lock); how many rows went."""
+    deleted = 0
+    model = queryset.model
+    while ids := list(queryset.order_by("pk").values_list("pk", flat=True)[:DELETE_BATCH]):
+        with transaction.atomic():
+            deleted += model._base_manager.filter(pk__in=ids).delete()[0]
+    return deleted

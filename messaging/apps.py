@@ -10,9 +10,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         """Register the app's live streams (core.live), what it prunes (core.housekeeping)
-        and its notices of members' jobs (accounts.jobs.job_ended)."""
+        its notices of members' jobs and what it removes when a member leaves."""
         from accounts.jobs import job_ended
+        from accounts.signals import member_leaving
         from messaging import housekeeping, live  # noqa: F401
-        from messaging.receivers import job_notify
+        from messaging.receivers import job_notify, messages_delete_on_leaving
 
         job_ended.connect(job_notify, dispatch_uid="messaging.job_notify")
+        member_leaving.connect(messages_delete_on_leaving, dispatch_uid="messaging.leaving")

@@ -18,7 +18,11 @@ class PostsConfig(AppConfig):
     verbose_name = _("Posts")
 
     def ready(self):
-        """Register the app's live streams (core.live), and the search index's repair."""
+        """Register the app's live streams (core.live), the search index's repair, and
+        what the app removes when a member leaves."""
+        from accounts.signals import member_leaving
         from posts import live  # noqa: F401
+        from posts.receivers import posts_delete_on_leaving
 
         post_migrate.connect(_repair_search_index, sender=self)
+        member_leaving.connect(posts_delete_on_leaving, dispatch_uid="posts.leaving")

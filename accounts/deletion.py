@@ -1,0 +1,59 @@
+"""Delete my account. At once: the member is deactivated (gone from every page and list,
+signed out everywhere, their API tokens revoked). Then the task worker removes what they
+left, app by app (accounts.signals.member_leaving), then the account, and a last e-mail
+to their confirmed address says it is done. Reports to the moderators keep their copy
+(messaging.models.Report).
+"""
+
+from contextlib import nullcontext
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from accounts.models import User
+from accounts.selectors import address_confirmed
+from accounts.services import users_active_set
+from accounts.signals import member_leaving
+
+
+def account_delete_start(*, user: User, task) -> None:
+    """Deactivate `user` now and enqueue `task` to delete their account (the e-mail to
+    send afterwards rides along: the account will be gone)."""
+    farewell = {
+        "email": user.email if address_confirmed(user) else "",
+        "username": user.username,
+        "language": user.language or translation.get_language(),
+    }
+    with transaction.atomic():
+        users_active_set(users=User.objects.filter(pk=user.pk), active=False)
+        user.api_tokens.all().delete()
+        transaction.on_commit(partial(task.enqueue, user_id=user.pk, farewell=farewell))
+
+
+def account_delete_run(*, user_id: int, farewell: dict) -> bool:
+    """Delete the account of deactivated member `user_id` and all they left (the task
+    worker's side). Nothing happens if a moderator reactivated them meanwhile."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        if user.is_active:
+            return False
+        member_leaving.send(sender=User, user=user)
+        if user.avatar:
+            user.avatar.delete(save=False)
+        user.delete()  # what remains: notifications, tokens, jobs (and their files)...
+    if farewell["email"]:
+        account_deleted_email(farewell).send()
+    return True
+
+
+def account_deleted_email(farewell: dict) -> EmailMessage:
+    """The last e-mail, in the member's language: their account is deleted."""
+    with translation.override(farewell["language"]) if farewell["language"] else nullcontext():
+        subject = render_to_string("accounts/email/deleted_subject.txt", farewell).strip()
+        body = render_to_string("accounts/email/deleted_message.txt", farewell)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return EmailMessage(subject=subject, body=body, to=[farewell["email"]])
