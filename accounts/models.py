@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
@@ -136,6 +137,11 @@ class ApiToken(models.Model):
         return f"{self.user_id}: {self.created:%Y-%m-%d %H:%M}"
 
 
+def private_storage():
+    """Where files only their owner may download are kept (settings.STORAGES["private"])."""
+    return storages["private"]
+
+
 def job_file_upload_to(job: "Job", filename: str) -> str:
     """Each job's file under a name no one can guess (downloads still check the owner)."""
     return f"jobs/{job.owner_id}/{secrets.token_hex(16)}/{filename}"
@@ -170,7 +176,10 @@ class Job(models.Model):
     # worker (killed), and is marked failed.
     heartbeat = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to=job_file_upload_to, blank=True, max_length=200)
+    file = models.FileField(
+        _("file"), upload_to=job_file_upload_to, storage=private_storage, blank=True,
+        max_length=200,
+    )  # fmt: skip
     error = models.CharField(_("error"), max_length=500, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 

@@ -299,8 +299,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Avatars are small; Django serves them unless a front server (nginx) does it.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# Files only their owner may download (members' exports), through a view that checks:
+# never under MEDIA_ROOT, which is served to anyone (SERVE_MEDIA, or nginx).
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -31,7 +31,8 @@ def worker(tmp_path) -> subprocess.Popen:
     """`manage.py db_worker` on the test database, in a process of its own."""
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env |= {"DATABASE_URL": database_url(), "SECRET_KEY": django_settings.SECRET_KEY,
-            "VAR_DIR": str(tmp_path), "MEDIA_ROOT": str(django_settings.MEDIA_ROOT)}  # fmt: skip
+            "VAR_DIR": str(tmp_path), "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+            "PRIVATE_FILES_ROOT": str(tmp_path / "private")}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
          "--interval", "0.1"],

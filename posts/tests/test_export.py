@@ -235,3 +235,9 @@ def test_told_in_the_language_of_the_page_it_was_started_from(
     assert "Tu archivo está listo" in export_email_compose(job).subject
     job_done(job)  # its page hears it in Spanish, wherever the worker runs
     assert "Tu archivo está listo" in pushed[-1] and "Descargar" in pushed[-1]
+
+
+def test_archives_are_kept_out_of_the_public_media(client, finished_job, settings):
+    assert not finished_job.file.path.startswith(str(settings.MEDIA_ROOT))
+    public = f"{settings.MEDIA_URL}{finished_job.file.name}"  # where an avatar would be
+    assert client.get(public).status_code == 404
