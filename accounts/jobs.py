@@ -18,6 +18,7 @@ from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from turbo_helper import turbo_stream
 
 from accounts.live import member_push_on_commit
@@ -34,6 +35,14 @@ PROGRESS_SECONDS = 1.0
 
 class JobRefused(Exception):
     """The job cannot start now; the message says why."""
+
+
+class JobUnderWay(JobRefused):
+    """A job of this kind is already waiting or running: `job`."""
+
+    def __init__(self, job: Job):
+        super().__init__(_("This is already under way: see below."))
+        self.job = job
 
 
 def job_stream(job: Job) -> str:
@@ -66,21 +75,33 @@ def jobs_fail_stale(*, owner: User | None = None) -> int:
     if owner is not None:
         stale = stale.filter(owner=owner)
     failed = 0
-    for job in stale:
-        failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-            status=Job.Status.FAILED, finished=timezone.now(),
-            error=_("The job stopped before the end (its worker was interrupted)."),
-        )  # fmt: skip
-        _push(job.pk, job.owner_id)
+    for job in stale.select_related("owner"):
+        with translation.override(job_language(job)):
+            error = _("The job stopped before the end (its worker was interrupted).")
+        if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, finished=timezone.now(), error=error
+        ):
+            failed += 1
+            job.status = Job.Status.FAILED
+            _push(job.pk, job.owner_id)
+            job_ended.send(sender=Job, job=job)
     return failed
 
 
-def job_start(*, owner: User, kind: str, task, daily_limit: int = 0, data=None) -> Job:
-    """Start `task(job_id=...)` for `owner`, or give back the job of this kind under way.
-    The member hears about it in the language active now (the page's).
+def jobs_left_today(*, owner: User, kind: str, daily_limit: int) -> int:
+    """How many more jobs of this kind `owner` may start in the next 24 hours."""
+    since = timezone.now() - timedelta(days=1)
+    today = Job.objects.filter(owner=owner, kind=kind, created__gte=since)
+    return max(0, daily_limit - today.exclude(status=Job.Status.FAILED).count())
 
-    Raises JobRefused past `daily_limit` jobs of this kind in a day (failed ones aside).
-    `data` is what the job works on (kept in `Job.data` until it is done).
+
+def job_start(*, owner: User, kind: str, task, daily_limit: int = 0, data=None) -> Job:
+    """Start `task(job_id=...)` for `owner`; the member hears about it in the language
+    active now (the page's). `data` is what the job works on (kept in `Job.data` until it
+    is done).
+
+    Raises JobUnderWay when a job of this kind is waiting or running (two clicks make one
+    job), and JobRefused past `daily_limit` jobs of this kind in a day (failed ones aside).
     """
     jobs_fail_stale(owner=owner)
     with transaction.atomic():
@@ -88,11 +109,16 @@ def job_start(*, owner: User, kind: str, task, daily_limit: int = 0, data=None) 
         User.objects.select_for_update().filter(pk=owner.pk).first()
         running = Job.objects.filter(owner=owner, kind=kind, status__in=ACTIVE).first()
         if running is not None:
-            return running
-        since = timezone.now() - timedelta(days=1)
-        today = Job.objects.filter(owner=owner, kind=kind, created__gte=since)
-        if daily_limit and today.exclude(status=Job.Status.FAILED).count() >= daily_limit:
-            raise JobRefused(_("You can do this once a day. Please try again tomorrow."))
+            raise JobUnderWay(running)
+        if daily_limit and not jobs_left_today(owner=owner, kind=kind, daily_limit=daily_limit):
+            raise JobRefused(
+                ngettext(
+                    "You can do this once a day. Please try again tomorrow.",
+                    "You can do this %(count)d times a day. Please try again tomorrow.",
+                    daily_limit,
+                )
+                % {"count": daily_limit}
+            )
         job = Job.objects.create(
             owner=owner, kind=kind, language=translation.get_language(), data=data or {}
         )
@@ -101,16 +127,25 @@ def job_start(*, owner: User, kind: str, task, daily_limit: int = 0, data=None) 
 
 
 def _enqueue(*, task, job_id: int) -> None:
-    result = task.enqueue(job_id=job_id)
+    try:
+        result = task.enqueue(job_id=job_id)
+    except Exception:  # no task, no worker will ever come: the member may start again
+        logger.exception("Job %s could not be queued", job_id)
+        job = Job.objects.select_related("owner").get(pk=job_id)
+        with translation.override(job_language(job)):
+            job_failed(job, error=_("The job could not be queued. Please try again."))
+        job_ended.send(sender=Job, job=job)
+        return
     Job.objects.filter(pk=job_id).update(task_id=result.id)
 
 
 def job_begin(*, job_id: int) -> Job | None:
-    """The worker takes job `job_id` up: it is running (None if it is no longer wanted)."""
+    """The worker takes job `job_id` up: it is running (None if it is no longer wanted: done
+    already, or its member was deactivated meanwhile, which fails it quietly)."""
     now = timezone.now()
-    taken = Job.objects.filter(pk=job_id, status__in=ACTIVE).update(
-        status=Job.Status.RUNNING, started=now, heartbeat=now
-    )
+    wanted = Job.objects.filter(pk=job_id, status__in=ACTIVE)
+    wanted.filter(owner__is_active=False).update(status=Job.Status.FAILED, finished=now)
+    taken = wanted.update(status=Job.Status.RUNNING, started=now, heartbeat=now)
     if not taken:
         return None
     job = Job.objects.select_related("owner").get(pk=job_id)

@@ -9,12 +9,16 @@ Error reports go straight to "outgoing": they must not depend on the queue.
 
 import base64
 from functools import partial
+from smtplib import SMTPException
 
+from anymail.exceptions import AnymailError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 OUTGOING = "outgoing"
+# What a mail server or an ESP failing raises.
+MAIL_FAILURES = (OSError, SMTPException, AnymailError)
 
 
 def _content(value) -> dict:

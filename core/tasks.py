@@ -3,14 +3,13 @@ and sending the e-mails the site queued."""
 
 import logging
 from datetime import timedelta
-from smtplib import SMTPException, SMTPRecipientsRefused
+from smtplib import SMTPRecipientsRefused
 
-from anymail.exceptions import AnymailError
 from django.tasks import task
 from django.utils import timezone
 
 from core.housekeeping import housekeeping_run
-from core.mail import message_deliver
+from core.mail import MAIL_FAILURES, message_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ def mail_send(*, message: dict, attempt: int = 0) -> bool:
     except SMTPRecipientsRefused:
         logger.warning("E-mail %r refused for its address.", message["subject"])
         return False
-    except (OSError, SMTPException, AnymailError):
+    except MAIL_FAILURES:
         logger.warning("E-mail %r not sent; trying again later.", message["subject"],
                        exc_info=True)  # fmt: skip
         return retry_later(mail_send, attempt=attempt, message=message)

@@ -13,8 +13,8 @@ from messaging.services.notifications import notification_create, unread_counts_
 def job_notify(*, job, **kwargs) -> None:
     """Notify the member that their job is done (or failed), linking to its page."""
     kind = Notification.Kind.JOB_FINISHED if job.status == "done" else Notification.Kind.JOB_FAILED
-    url = reverse(job.kind)
-    notification_create(recipient=job.owner, kind=kind, key=f"job:{job.pk}", data={"url": url})
+    data = {"url": reverse(job.kind), "job": job.kind}
+    notification_create(recipient=job.owner, kind=kind, key=f"job:{job.pk}", data=data)
 
 
 def messages_delete_on_leaving(*, user, **kwargs) -> None:

@@ -389,6 +389,7 @@ TASK_RESULTS_RETENTION_DAYS = env.int("TASK_RESULTS_RETENTION_DAYS", default=14)
 JOB_STALE_SECONDS = env.int("JOB_STALE_SECONDS", default=120)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 EXPORTS_PER_DAY = env.int("EXPORTS_PER_DAY", default=1)
+IMPORTS_PER_DAY = env.int("IMPORTS_PER_DAY", default=3)
 # The archive rides along with the e-mail up to this size (a link always does).
 EXPORT_ATTACH_MAX_BYTES = env.int("EXPORT_ATTACH_MAX_BYTES", default=512 * 1024)
 NOTIFICATIONS_RETENTION_DAYS = env.int("NOTIFICATIONS_RETENTION_DAYS", default=90)

@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import json
+import logging
 import tempfile
 import zipfile
 from contextlib import nullcontext
@@ -30,9 +31,12 @@ from accounts.jobs import job_carry_out, job_language, job_progress
 from accounts.models import Job
 from accounts.selectors import address_confirmed
 from accounts.timezones import zone_or_none
+from core.mail import MAIL_FAILURES, OUTGOING
 from messaging.models import Message
 from posts.models import Post
 from social.models import Follow
+
+logger = logging.getLogger(__name__)
 
 BATCH = 2000
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -188,8 +192,19 @@ def export_run(*, job_id: int) -> bool:
     failure = _("Your archive could not be built. Please try again.")
     job = job_carry_out(job_id=job_id, work=_export_work, failure=failure)
     if job is not None and address_confirmed(job.owner):
-        export_email_compose(job).send()
+        export_email_send(job)
     return job is not None
+
+
+def export_email_send(job: Job) -> None:
+    """E-mail the member that the archive is ready. Sent from the worker itself, with the
+    archive attached when small: a copy of their messages never waits in the task queue.
+    If the mail server fails, the e-mail without the archive is queued (and retried)."""
+    try:
+        export_email_compose(job, attach=True).send(using=OUTGOING)
+    except MAIL_FAILURES:
+        logger.warning("Export %s: e-mail not sent; queued without the archive", job.pk)
+        export_email_compose(job, attach=False).send()
 
 
 def _export_work(job: Job) -> dict:
@@ -197,11 +212,11 @@ def _export_work(job: Job) -> dict:
     return {}
 
 
-def export_email_compose(job: Job) -> EmailMessage:
+def export_email_compose(job: Job, *, attach: bool) -> EmailMessage:
     """The e-mail saying the archive is ready, in the member's language and time zone, with
-    the archive attached when it is small."""
+    the archive attached when `attach` and it is small."""
     owner = job.owner
-    attached = job.file.size <= settings.EXPORT_ATTACH_MAX_BYTES
+    attached = attach and job.file.size <= settings.EXPORT_ATTACH_MAX_BYTES
     context = {"user": owner, "job": job, "url": settings.SITE_URL + reverse("export"),
                "attached": attached}  # fmt: skip
     zone = zone_or_none(owner.timezone)

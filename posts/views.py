@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from turbo_helper import turbo_stream
 
-from accounts.jobs import JobRefused, job_start, jobs_fail_stale
+from accounts.jobs import JobRefused, JobUnderWay, job_start, jobs_fail_stale, jobs_left_today
 from accounts.models import Job
 from core.forms import FormWrite, form_write
 from core.pagination import keyset_page
@@ -189,7 +189,9 @@ def export(request):
     """The "Export your data" page: the latest export, its progress or its download."""
     jobs_fail_stale(owner=request.user)
     job = Job.objects.filter(owner=request.user, kind="export").first()
-    context = {"job": job, "keep_days": settings.EXPORT_KEEP_DAYS}
+    context = {"job": job, "keep_days": settings.EXPORT_KEEP_DAYS,
+               "may_start": jobs_left_today(owner=request.user, kind="export",
+                                            daily_limit=settings.EXPORTS_PER_DAY) > 0}  # fmt: skip
     return render(request, "posts/export.html", context)
 
 
@@ -200,6 +202,8 @@ def export_start(request):
     try:
         job_start(owner=request.user, kind="export", task=export_build,
                   daily_limit=settings.EXPORTS_PER_DAY)  # fmt: skip
+    except JobUnderWay:
+        pass  # a second click: the page shows the export under way
     except JobRefused as error:
         messages.error(request, str(error))
     return redirect("export")

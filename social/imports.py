@@ -17,10 +17,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.jobs import job_carry_out, job_progress
 from accounts.selectors import visible_users
+from core.text import clean_text
+from social.models import Follow
 from social.services import follow_create
 
 MAX_BYTES = 1024 * 1024
 MAX_ACCOUNTS = 5000
+MAX_ADDRESS_LENGTH = 320  # an e-mail-like address's longest
 # The not-found addresses the result lists (the count is always whole).
 MAX_REPORTED = 200
 STEP = 50  # addresses between two progress reports
@@ -38,10 +41,13 @@ def following_addresses(upload) -> list[str]:
     except UnicodeDecodeError:
         raise ValidationError(_("This is not a CSV file of account addresses.")) from None
     addresses = []
-    for row in csv.reader(io.StringIO(text)):
-        address = (row[0] if row else "").strip().lstrip("@")
-        if address and address.lower() != "account address":  # Mastodon's header
-            addresses.append(address)
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            address = clean_text(row[0] if row else "").lstrip("@")[:MAX_ADDRESS_LENGTH]
+            if address and address.lower() != "account address":  # Mastodon's header
+                addresses.append(address)
+    except csv.Error:  # a field over csv's limit, a stray NUL...
+        raise ValidationError(_("This is not a CSV file of account addresses.")) from None
     addresses = list(dict.fromkeys(addresses))
     if not addresses:
         raise ValidationError(_("The file holds no account address."))
@@ -69,7 +75,7 @@ def following_import_run(*, job_id: int) -> bool:
 
 def _import_work(job) -> dict:
     addresses = job.data.get("addresses", [])
-    result = {"followed": 0, "not_found": 0, "refused": 0, "missing": []}
+    result = {"followed": 0, "already": 0, "not_found": 0, "refused": 0, "missing": []}
     for start in range(0, len(addresses), STEP):
         _follow_batch(job.owner, addresses[start : start + STEP], result)
         job_progress(job, done=min(start + STEP, len(addresses)), total=len(addresses))
@@ -81,6 +87,8 @@ def _follow_batch(owner, addresses: list[str], result: dict) -> None:
     wanted = {name for name in usernames.values() if name}
     people = visible_users().alias(username_lower=Lower("username"))
     found = {user.username.lower(): user for user in people.filter(username_lower__in=wanted)}
+    following = Follow.objects.filter(follower=owner, followed__in=found.values())
+    already = set(following.values_list("followed_id", flat=True))
     for address, username in usernames.items():
         followed = found.get(username) if username else None
         if followed is None:
@@ -88,8 +96,11 @@ def _follow_batch(owner, addresses: list[str], result: dict) -> None:
             if len(result["missing"]) < MAX_REPORTED:
                 result["missing"].append(address)
             continue
+        if followed.pk in already:
+            result["already"] += 1
+            continue
         try:
-            follow_create(follower=owner, followed=followed, rate_limited=False)
+            follow_create(follower=owner, followed=followed, imported=True)
         except (PermissionDenied, ValidationError):  # blocked, or oneself
             result["refused"] += 1
         else:

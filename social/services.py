@@ -25,12 +25,13 @@ from messaging.services.notifications import notification_create
 from social.models import Follow
 
 
-def follow_create(*, follower, followed, rate_limited: bool = True) -> Follow:
+def follow_create(*, follower, followed, imported: bool = False) -> Follow:
     """Make `follower` follow `followed`; idempotent. Following yourself is refused.
 
-    Raises RateLimited when the member follows people too fast (follow spam; not for an
-    import of their list, `rate_limited` False), and PermissionDenied when either blocked
-    the other. The followed member is notified.
+    Raises RateLimited when the member follows people too fast (follow spam), and
+    PermissionDenied when either blocked the other. The followed member is notified. A
+    follow `imported` from the member's list (social.imports, limited on its own) skips
+    the rate limit and the notification: a list of thousands would notify thousands.
     """
     if follower.pk == followed.pk:
         raise ValidationError(_("You cannot follow yourself."), code="self_follow")
@@ -49,12 +50,13 @@ def follow_create(*, follower, followed, rate_limited: bool = True) -> Follow:
             )
         if blockers:
             raise PermissionDenied(_("You cannot follow %(name)s.") % {"name": followed.username})
-        if rate_limited:
+        if not imported:
             rate_limit(scope="follow", key=follower.pk, rate=settings.FOLLOW_RATE)
         # get_or_create retries the read when a concurrent request inserted the same pair.
         follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
         if created:
             _counts_add(follower=follower, followed=followed, active=active, delta=1)
+        if created and not imported:
             notification_create(
                 recipient=followed,
                 kind=Notification.Kind.FOLLOWER,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.jobs import job_start, jobs_fail_stale
+from accounts.jobs import JobRefused, JobUnderWay, job_start, jobs_fail_stale
 from accounts.models import Job
 from accounts.selectors import user_get
 from core.pagination import keyset_page
@@ -81,9 +81,17 @@ def following_import_page(request):
     jobs_fail_stale(owner=request.user)
     form = FollowingImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job_start(owner=request.user, kind="import", task=following_import,
-                  data={"addresses": form.cleaned_data["addresses"]})  # fmt: skip
-        return redirect("import")
+        try:
+            job_start(owner=request.user, kind="import", task=following_import,
+                      daily_limit=settings.IMPORTS_PER_DAY,
+                      data={"addresses": form.cleaned_data["addresses"]})  # fmt: skip
+        except JobUnderWay:  # from another tab: this list is not taken, and the member knows
+            messages.error(request, _("An import is under way: wait for it to end."))
+            return redirect("import")
+        except JobRefused as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("import")
     job = Job.objects.filter(owner=request.user, kind="import").first()
     context = {"form": form, "job": job, "max_accounts": MAX_ACCOUNTS}
     return render(request, "social/import.html", context, status=400 if form.errors else 200)

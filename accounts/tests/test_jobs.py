@@ -68,3 +68,42 @@ def test_a_worker_killed_in_the_middle(client, user, settings, tmp_path):
     assert job.status == "failed"
     client.post(reverse("export_start"))  # the member starts again
     assert Job.objects.filter(status="waiting").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_stale_job_is_told_to_its_member(user, settings):
+    from accounts.jobs import jobs_fail_stale
+    from messaging.models import Notification
+
+    stale = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    Job.objects.create(owner=user, kind="export", status="running", heartbeat=stale)
+    assert jobs_fail_stale() == 1
+    notification = Notification.objects.get(recipient=user)
+    assert notification.kind == "job_failed"
+    assert notification.data == {"url": reverse("export"), "job": "export"}
+
+
+@pytest.mark.django_db
+def test_a_job_of_a_member_deactivated_meanwhile_is_not_run(user):
+    from accounts.jobs import job_begin
+
+    job = Job.objects.create(owner=user, kind="export")
+    User = type(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert job_begin(job_id=job.pk) is None
+    job.refresh_from_db()
+    assert job.status == "failed"
+
+
+@pytest.mark.django_db
+def test_a_job_that_cannot_be_queued_fails_at_once(user, django_capture_on_commit_callbacks):
+    from accounts.jobs import job_start
+
+    class QueueDown:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("queue down")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(owner=user, kind="export", task=QueueDown())
+    job.refresh_from_db()
+    assert job.status == "failed" and "could not be queued" in job.error

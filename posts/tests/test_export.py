@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Job
 from accounts.tests.factories import UserFactory
+from conftest import free_port
 from messaging.models import Message, Notification
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
@@ -101,7 +102,7 @@ def test_a_worker_builds_the_archive_field_by_field(client, member):
 
     notification = Notification.objects.get(recipient=member)
     assert notification.kind == "job_finished"
-    assert notification.data == {"url": reverse("export")}
+    assert notification.data == {"url": reverse("export"), "job": "export"}
     [email] = mail.outbox
     assert email.to == [member.email] and "ready" in email.subject
     assert "https://microblog.example.com/settings/export/" in email.body
@@ -211,7 +212,7 @@ def test_the_email_speaks_the_members_language(finished_job, settings):
 
     finished_job.owner.language = "es"
     settings.EXPORT_ATTACH_MAX_BYTES = 10
-    email = export_email_compose(finished_job)
+    email = export_email_compose(finished_job, attach=True)
     assert email.subject == "[Microblog] Tu archivo está listo"
     assert email.attachments == []  # too big to ride along
 
@@ -232,7 +233,7 @@ def test_told_in_the_language_of_the_page_it_was_started_from(
     job = Job.objects.get()
     assert job.language == "es" and member.language == ""
     job.status, job.finished, job.file = "done", timezone.now(), finished_job.file
-    assert "Tu archivo está listo" in export_email_compose(job).subject
+    assert "Tu archivo está listo" in export_email_compose(job, attach=True).subject
     job_done(job)  # its page hears it in Spanish, wherever the worker runs
     assert "Tu archivo está listo" in pushed[-1] and "Descargar" in pushed[-1]
 
@@ -241,3 +242,25 @@ def test_archives_are_kept_out_of_the_public_media(client, finished_job, setting
     assert not finished_job.file.path.startswith(str(settings.MEDIA_ROOT))
     public = f"{settings.MEDIA_URL}{finished_job.file.name}"  # where an avatar would be
     assert client.get(public).status_code == 404
+
+
+def test_a_mail_server_down_queues_the_email_without_the_archive(
+    finished_job, settings, django_capture_on_commit_callbacks
+):
+    from core.mail import OUTGOING
+    from posts.exports import export_email_send
+
+    settings.MAILERS = {
+        "default": {"BACKEND": "core.mail.QueuedEmailBackend"},
+        OUTGOING: {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                   "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2}},
+    }  # fmt: skip
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        export_email_send(finished_job)
+    [queued] = default_task_backend.results
+    assert queued.kwargs["message"]["attachments"] == []  # no copy of the archive waits
+    assert "/settings/export/" in queued.kwargs["message"]["body"]

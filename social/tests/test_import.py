@@ -4,10 +4,12 @@ the accounts not found here; bad files refused on the spot."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.jobs import job_start
 from accounts.models import Job
 from accounts.tests.factories import UserFactory
+from messaging.models import Notification
 from messaging.services.blocks import block_create
 from social.models import Follow
 from social.tasks import following_import
@@ -51,7 +53,7 @@ def test_mastodon_list_followed_and_the_rest_reported(
     assert job.status == "done"
     assert set(Follow.objects.filter(follower=user).values_list("followed__username", flat=True)) \
         == {"alice", "bob", "carol"}  # fmt: skip
-    assert job.data == {"followed": 3, "not_found": 3, "refused": 2, "missing": [
+    assert job.data == {"followed": 3, "already": 0, "not_found": 3, "refused": 2, "missing": [
         "alice@mastodon.social", "nobody@microblog.example.com",
         "<script>x</script>@evil.example",
     ]}  # fmt: skip
@@ -59,7 +61,9 @@ def test_mastodon_list_followed_and_the_rest_reported(
     assert "you follow 3 more accounts" in content
     assert "&lt;script&gt;x&lt;/script&gt;@evil.example" in content
     assert "<script>x</script>" not in content
-    assert alice.notifications.filter(kind="new_follower").exists()
+    # Imported follows notify no one: a list of thousands would notify thousands.
+    assert not alice.notifications.filter(kind="new_follower").exists()
+    assert Notification.objects.get(recipient=user).kind == "job_finished"
 
 
 def test_an_import_is_not_held_by_the_follow_rate(
@@ -93,6 +97,7 @@ def test_our_own_export_imports_back(user, django_capture_on_commit_callbacks):
         ("Account address,Show boosts\n", "no account address"),
         ("\n".join(f"user{i}" for i in range(5001)), "5001 addresses"),
         ("a" * (1024 * 1024 + 1), "too big"),
+        ("a" * 200_000, "not a CSV file"),  # a field over csv's limit
     ],
 )
 def test_bad_files_are_refused_on_the_spot(member_client, content, error):
@@ -104,3 +109,31 @@ def test_bad_files_are_refused_on_the_spot(member_client, content, error):
 
 def test_the_page_needs_a_member(client):
     assert client.get(reverse("import")).status_code == 302
+
+
+def test_a_second_list_says_what_it_did(user, django_capture_on_commit_callbacks):
+    friend = UserFactory()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            job_start(owner=user, kind="import", task=following_import,
+                      data={"addresses": [friend.username, f"{friend.username}\x00"]})  # fmt: skip
+    job = Job.objects.filter(kind="import").first()
+    assert (job.data["followed"], job.data["already"]) == (0, 1)
+
+
+def test_control_characters_are_dropped(member_client, user):
+    member_client.post(reverse("import"), {"file": upload("ali\x00ce\n")})
+    assert Job.objects.get().data["addresses"] == ["alice"]
+
+
+def test_one_import_at_a_time_and_a_few_a_day(member_client, user, settings):
+    job = Job.objects.create(owner=user, kind="import", status="running",
+                             heartbeat=timezone.now())  # fmt: skip
+    response = member_client.post(reverse("import"), {"file": upload("alice\n")}, follow=True)
+    assert "An import is under way" in response.content.decode()
+    assert Job.objects.count() == 1
+    job.status = "done"
+    job.save()
+    settings.IMPORTS_PER_DAY = 1
+    response = member_client.post(reverse("import"), {"file": upload("alice\n")})
+    assert "once a day" in response.content.decode()
