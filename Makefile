@@ -70,6 +70,7 @@ bench: install messages static
 	$(PY) bench/timeline.py $(BENCH_ARGS)
 	$(PY) bench/search.py $(BENCH_ARGS)
 	$(PY) bench/export.py $(BENCH_ARGS)
+	$(PY) bench/cache.py $(BENCH_ARGS)
 
 bench-api: install
 	$(PY) bench/api_deep_pages.py

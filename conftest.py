@@ -71,6 +71,7 @@ def _test_settings(settings, tmp_path):
         caches[alias].clear()
     forget_local_counts()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EXPLORE_CACHE_SECONDS = 0  # core/tests/test_page_cache.py turns it on
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {

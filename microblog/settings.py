@@ -341,6 +341,8 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # Microblog
 POSTS_PER_PAGE = env.int("POSTS_PER_PAGE", default=25)
+# Visitors' first page of explore is kept this long in the shared cache (0: never).
+EXPLORE_CACHE_SECONDS = env.int("EXPLORE_CACHE_SECONDS", default=5)
 # The database constraint on Post.body mirrors this; changing it needs a migration.
 POST_MAX_LENGTH = 140
 AVATAR_MAX_BYTES = 2 * 1024 * 1024

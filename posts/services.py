@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.live import push_profile_counts
 from core.db import locked
+from core.page_cache import visitor_page_forget_on_commit
 from core.ratelimit import rate_limit
 from posts.languages import language_detect
 from posts.live import push_post_created, push_post_deleted
@@ -46,6 +47,7 @@ def post_create(*, author, body: str, language: str | None = None) -> Post:
     get_user_model().objects.filter(pk=author.pk).update(post_count=F("post_count") + 1)
     push_post_created(post=post)
     push_profile_counts(user_ids=[author.pk])
+    visitor_page_forget_on_commit("explore")
     return post
 
 
@@ -70,6 +72,7 @@ def posts_bulk_create(*, posts: Iterable[Post], batch_size: int = 5000) -> int:
             get_user_model().objects.filter(pk__in=[author_id for author_id, _n in chunk]).update(
                 post_count=F("post_count") + Case(*increments, output_field=IntegerField())
             )
+        visitor_page_forget_on_commit("explore")
     return len(prepared)
 
 
@@ -120,3 +123,4 @@ def post_delete(*, post: Post, actor) -> None:
             author.update(post_count=F("post_count") - 1)
             push_post_deleted(post_id=post_id, author_id=post.author_id)
             push_profile_counts(user_ids=[post.author_id])
+            visitor_page_forget_on_commit("explore")

@@ -18,6 +18,7 @@ from turbo_helper import turbo_stream
 from accounts.jobs import JobRefused, JobUnderWay, job_start, jobs_fail_stale, jobs_left_today
 from accounts.models import Job
 from core.forms import FormWrite, form_write
+from core.page_cache import visitor_page
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import redirect_back, safe_next
@@ -64,9 +65,14 @@ def home(request):
 
 @require_safe
 def explore(request):
-    """Everyone's posts, newest first."""
-    page = keyset_page(explore_posts(), params=request.GET, per_page=settings.POSTS_PER_PAGE)
-    return render(request, "posts/explore.html", {"page": page})
+    """Everyone's posts, newest first (visitors' first page kept a few seconds)."""
+
+    def page():
+        posts = keyset_page(explore_posts(), params=request.GET, per_page=settings.POSTS_PER_PAGE)
+        return render(request, "posts/explore.html", {"page": posts})
+
+    return visitor_page(request, name="explore", seconds=settings.EXPLORE_CACHE_SECONDS,
+                        render=page)  # fmt: skip
 
 
 @require_safe

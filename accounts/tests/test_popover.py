@@ -38,6 +38,13 @@ class TestCard:
         assert "1 following" in content
         assert "0 posts" in content
 
+    def test_a_kept_card_follows_what_it_shows(self, client, other_user):
+        assert "0 followers" in card(client, other_user)
+        User.objects.filter(pk=other_user.pk).update(follower_count=2, about_me="New")
+        content = card(client, other_user)
+        assert "2 followers" in content and "New" in content
+        assert "2 seguidores" in card(client, other_user, HTTP_ACCEPT_LANGUAGE="es")
+
     def test_visitors_get_no_buttons(self, client, other_user):
         content = card(client, other_user)
         assert "<form" not in content and "<button" not in content
