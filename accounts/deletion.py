@@ -38,13 +38,14 @@ def account_delete_run(*, user_id: int, farewell: dict) -> bool:
     """Delete the account of deactivated member `user_id` and all they left (the task
     worker's side). Nothing happens if a moderator reactivated them meanwhile."""
     user = User.objects.filter(pk=user_id).first()
-    if user is not None:
-        if user.is_active:
-            return False
-        member_leaving.send(sender=User, user=user)
-        if user.avatar:
-            user.avatar.delete(save=False)
-        user.delete()  # what remains: notifications, tokens, jobs (and their files)...
+    if user is None:  # deleted by an earlier run of this task
+        return True
+    if user.is_active:
+        return False
+    member_leaving.send(sender=User, user=user)
+    if user.avatar:
+        user.avatar.delete(save=False)
+    user.delete()  # what remains: notifications, tokens, jobs (and their files)...
     if farewell["email"]:
         account_deleted_email(farewell).send()
     return True

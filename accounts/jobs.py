@@ -14,7 +14,6 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,12 +22,11 @@ from turbo_helper import turbo_stream
 
 from accounts.live import member_push_on_commit
 from accounts.models import Job, User
+from accounts.signals import job_ended
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Job.Status.WAITING, Job.Status.RUNNING)
-# Sent (job=...) when a job is done or failed: the messaging app tells the member.
-job_ended = Signal()
 # Progress is written and pushed at most this often (and always at the end).
 PROGRESS_SECONDS = 1.0
 

@@ -11,8 +11,7 @@ class MessagingConfig(AppConfig):
     def ready(self):
         """Register the app's live streams (core.live), what it prunes (core.housekeeping)
         its notices of members' jobs and what it removes when a member leaves."""
-        from accounts.jobs import job_ended
-        from accounts.signals import member_leaving
+        from accounts.signals import job_ended, member_leaving
         from messaging import housekeeping, live  # noqa: F401
         from messaging.receivers import job_notify, messages_delete_on_leaving
 

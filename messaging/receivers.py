@@ -1,5 +1,5 @@
 """What the messaging app does when something happens below it: a job that ended is told
-to its member by a notification (accounts.jobs.job_ended); a member who leaves takes
+to its member by a notification (accounts.signals.job_ended); a member who leaves takes
 their messages along (accounts.signals.member_leaving)."""
 
 from django.db.models import Q
