@@ -26,7 +26,9 @@ class PasswordBasicAuthentication(BasicAuthentication):
             if not is_lockout(error):
                 raise
             raise Throttled(wait=lockout_seconds(), detail=" ".join(error.messages)) from None
-        if user is None:
+        # A deactivated member (or one whose account is being deleted) gets no token: it
+        # would start working if the account were reactivated.
+        if user is None or not user.is_active:
             raise AuthenticationFailed(_("Invalid username/password."))
         return user, None
 

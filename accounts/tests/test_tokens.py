@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import ApiToken, User
 from accounts.services import users_active_set
+from accounts.tests.factories import PASSWORD
 from accounts.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,10 @@ def test_a_token_stops_working_with_its_deactivated_owner(api, user):
     assert api.call("get", f"/api/users/{user.pk}").status_code == 401
     users_active_set(users=User.objects.filter(pk=user.pk), active=True)
     assert api.call("get", f"/api/users/{user.pk}").status_code == 200
+
+
+def test_a_deactivated_member_gets_no_new_token(client, basic, user):
+    users_active_set(users=User.objects.filter(pk=user.pk), active=False)
+    response = client.post("/api/tokens", **basic(user.username, PASSWORD))
+    assert response.status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()

@@ -48,7 +48,8 @@ def test_prunes_what_is_past_its_time_only(
     recent_export = Job.objects.create(owner=other_user, kind="export", status="done",
                                        finished=now - timedelta(days=6))  # fmt: skip
     stale = now - timedelta(hours=1)
-    Job.objects.create(owner=other_user, kind="import", status="running", heartbeat=stale)
+    stale_job = Job.objects.create(owner=other_user, kind="import", status="running",
+                                   heartbeat=stale)  # fmt: skip
 
     with django_capture_on_commit_callbacks(execute=True):
         removed = housekeeping_run(now=now)
@@ -61,7 +62,10 @@ def test_prunes_what_is_past_its_time_only(
         (recent_export.pk, "done"), (recent_export.pk + 1, "failed")
     ]  # fmt: skip
     assert list(ApiToken.objects.all()) == [valid]
-    assert sorted(Notification.objects.values_list("key", flat=True)) == ["recent", "unread"]
+    # The stale job's member is told it failed.
+    assert sorted(Notification.objects.values_list("key", flat=True)) == [
+        f"job:{stale_job.pk}", "recent", "unread"
+    ]  # fmt: skip
     assert DBTaskResult.objects.filter(pk=pending.id).exists()
     assert DBTaskResult.objects.count() == 2
 
