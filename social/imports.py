@@ -96,7 +96,7 @@ def _follow_batch(owner, addresses: list[str], result: dict) -> None:
             if len(result["missing"]) < MAX_REPORTED:
                 result["missing"].append(address)
             continue
-        if followed.pk in already:
+        if followed.pk in already:  # before, or earlier in this list (another spelling)
             result["already"] += 1
             continue
         try:
@@ -105,3 +105,4 @@ def _follow_batch(owner, addresses: list[str], result: dict) -> None:
             result["refused"] += 1
         else:
             result["followed"] += 1
+            already.add(followed.pk)

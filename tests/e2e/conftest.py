@@ -112,6 +112,9 @@ def live_site(transactional_db, collected_static, server_cache_table, tmp_path):
         "PORT": str(free_port()),
         "WEB_CONCURRENCY": "2",
         "NOTIFICATIONS_POLL_SECONDS": "2",
+        # Tests write posts with factories (no service, so no forgetting of a kept page),
+        # and the database cache outlives each test's flush.
+        "EXPLORE_CACHE_SECONDS": "0",
     }
     site = LiveSite(env, tmp_path / "server.log")
     site.start()
