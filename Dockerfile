@@ -31,4 +31,6 @@ ENV SECRET_KEY_FILE=
 USER microblog
 EXPOSE 8000
 VOLUME ["/app/var"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+    CMD [".venv/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
 CMD ["sh", "-c", ".venv/bin/python manage.py migrate --no-input && HOST=0.0.0.0 PORT=8000 exec scripts/serve"]

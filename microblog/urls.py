@@ -6,12 +6,16 @@ from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve
 
+from core import health
+
 handler400 = "microblog.views.bad_request"
 handler403 = "microblog.views.permission_denied"
 handler404 = "microblog.views.page_not_found"
 handler500 = "microblog.views.server_error"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),  # first: its sign-up view overrides allauth's
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,58 @@
+"""/healthz and /readyz: JSON for load balancers, 503 naming what failed."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from elasticsearch.dsl.connections import connections
+
+from conftest import free_port
+from core.tasks import housekeeping
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_asks_nothing_of_anyone(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert len(queries) == 0
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_when_all_is_well(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok",
+                                                         "task_queue": "ok"}}  # fmt: skip
+
+
+def test_readyz_says_when_no_worker_works_the_queue(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    result = housekeeping.enqueue()
+    assert client.get("/readyz").status_code == 200  # just queued: fine
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timedelta(minutes=6)
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["task_queue"] == "failed"
+
+
+def test_readyz_names_an_unreachable_redis_and_elasticsearch(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{free_port()}"
+    connections.configure(default={"hosts": settings.ELASTICSEARCH_URL, "max_retries": 0,
+                                   "request_timeout": 1})  # fmt: skip
+    try:
+        response = client.get("/readyz")
+    finally:
+        connections.configure(**settings.ELASTICSEARCH_DSL)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert (body["checks"]["redis"], body["checks"]["elasticsearch"]) == ("failed", "failed")
+    assert body["checks"]["database"] == "ok"
