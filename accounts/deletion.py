@@ -5,19 +5,17 @@ to their confirmed address says it is done. Reports to the moderators keep their
 (messaging.models.Report).
 """
 
-from contextlib import nullcontext
 from functools import partial
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import User
 from accounts.selectors import address_confirmed
 from accounts.services import users_active_set
 from accounts.signals import member_leaving
+from core.mail import email_compose
 
 
 def account_delete_start(*, user: User, task) -> None:
@@ -53,8 +51,5 @@ def account_delete_run(*, user_id: int, farewell: dict) -> bool:
 
 def account_deleted_email(farewell: dict) -> EmailMessage:
     """The last e-mail, in the member's language: their account is deleted."""
-    with translation.override(farewell["language"]) if farewell["language"] else nullcontext():
-        subject = render_to_string("accounts/email/deleted_subject.txt", farewell).strip()
-        body = render_to_string("accounts/email/deleted_message.txt", farewell)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=[farewell["email"]])
+    return email_compose("accounts/email/deleted", farewell, to=farewell["email"],
+                         language=farewell["language"])  # fmt: skip

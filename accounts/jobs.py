@@ -17,7 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from turbo_helper import turbo_stream
 
 from accounts.live import member_push_on_commit
@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 ACTIVE = (Job.Status.WAITING, Job.Status.RUNNING)
 # Progress is written and pushed at most this often (and always at the end).
 PROGRESS_SECONDS = 1.0
+STOPPED = gettext_lazy("The job stopped before the end (its worker was interrupted).")
+NOT_QUEUED = gettext_lazy("The job could not be queued. Please try again.")
 
 
 class JobRefused(Exception):
@@ -74,15 +76,9 @@ def jobs_fail_stale(*, owner: User | None = None) -> int:
         stale = stale.filter(owner=owner)
     failed = 0
     for job in stale.select_related("owner"):
-        with translation.override(job_language(job)):
-            error = _("The job stopped before the end (its worker was interrupted).")
-        if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-            status=Job.Status.FAILED, finished=timezone.now(), error=error
-        ):
+        # Only if still running: the worker may have finished it meanwhile after all.
+        if job_failed(job, error=STOPPED, unless_ended=True):
             failed += 1
-            job.status = Job.Status.FAILED
-            _push(job.pk, job.owner_id)
-            job_ended.send(sender=Job, job=job)
     return failed
 
 
@@ -129,10 +125,7 @@ def _enqueue(*, task, job_id: int) -> None:
         result = task.enqueue(job_id=job_id)
     except Exception:  # no task, no worker will ever come: the member may start again
         logger.exception("Job %s could not be queued", job_id)
-        job = Job.objects.select_related("owner").get(pk=job_id)
-        with translation.override(job_language(job)):
-            job_failed(job, error=_("The job could not be queued. Please try again."))
-        job_ended.send(sender=Job, job=job)
+        job_failed(Job.objects.select_related("owner").get(pk=job_id), error=NOT_QUEUED)
         return
     Job.objects.filter(pk=job_id).update(task_id=result.id)
 
@@ -162,25 +155,40 @@ def job_progress(job: Job, *, done: int, total: int) -> None:
     _push(job.pk, job.owner_id)
 
 
+def _ended(job: Job) -> None:
+    """Show the ended job on the member's pages and tell the apps above (job_ended)."""
+    _push(job.pk, job.owner_id)
+    job_ended.send(sender=Job, job=job)
+
+
 def job_done(job: Job, *, data: dict | None = None) -> None:
     """The job finished (its file, if any, already saved)."""
     job.status, job.finished, job.done = Job.Status.DONE, timezone.now(), job.total
     job.data = data or {}
     job.save(update_fields=["status", "finished", "done", "data", "file"])
-    _push(job.pk, job.owner_id)
+    _ended(job)
 
 
-def job_failed(job: Job, *, error: str) -> None:
-    """The job failed; `error` says so to the member."""
-    job.status, job.finished, job.error = Job.Status.FAILED, timezone.now(), error[:500]
-    job.save(update_fields=["status", "finished", "error"])
-    _push(job.pk, job.owner_id)
+def job_failed(job: Job, *, error, unless_ended: bool = False) -> bool:
+    """The job failed; `error` (a lazy translation) says so to the member, in their
+    language. With `unless_ended`, only a job still waiting or running is failed. True if
+    it was."""
+    with translation.override(job_language(job)):
+        job.error = str(error)[:500]
+    job.status, job.finished = Job.Status.FAILED, timezone.now()
+    ended = Job.objects.filter(pk=job.pk)
+    if unless_ended:
+        ended = ended.filter(status__in=ACTIVE)
+    if not ended.update(status=job.status, finished=job.finished, error=job.error):
+        return False
+    _ended(job)
+    return True
 
 
 def job_carry_out(*, job_id: int, work, failure: str) -> Job | None:
     """The worker's side of job `job_id`: run `work(job)`, which returns the job's results
     (a dictionary) and reports progress, then mark it done; if anything breaks, mark it
-    failed with the message `failure` (in the member's language). The job when done."""
+    failed with the message `failure` (a lazy translation). The job when done."""
     job = job_begin(job_id=job_id)
     if job is None:
         return None
@@ -188,10 +196,7 @@ def job_carry_out(*, job_id: int, work, failure: str) -> Job | None:
         data = work(job)
     except Exception:  # whatever broke, the member hears of it and may try again
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        with translation.override(job_language(job)):
-            job_failed(job, error=str(failure))
-        job_ended.send(sender=Job, job=job)
+        job_failed(job, error=failure)
         return None
     job_done(job, data=data)
-    job_ended.send(sender=Job, job=job)
     return job

@@ -4,6 +4,8 @@ now and then instead of one per request."""
 
 from django.core.cache import cache
 
+from core.cache import counter_incr
+
 
 class CircuitBreaker:
     """Open (calls refused) for `cooldown_seconds` after `failures` failures in a row."""
@@ -21,14 +23,7 @@ class CircuitBreaker:
 
     def failed(self) -> None:
         """Count a failure; the last one allowed opens the breaker."""
-        if cache.add(self.failures_key, 1, timeout=self.cooldown_seconds * 10):
-            count = 1
-        else:
-            try:
-                count = cache.incr(self.failures_key)
-            except ValueError:  # expired in between
-                count = 1
-        if count >= self.failures:
+        if counter_incr(self.failures_key, timeout=self.cooldown_seconds * 10) >= self.failures:
             cache.set(self.open_key, 1, timeout=self.cooldown_seconds)
             cache.delete(self.failures_key)
 

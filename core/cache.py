@@ -11,6 +11,7 @@ import sqlite3
 
 from diskcache import DjangoCache
 from diskcache.core import Timeout
+from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connections, router, transaction
@@ -108,3 +109,15 @@ class FailSoftDatabaseCache(FailSoftMixin, DatabaseCache):
             return super()._call(name, *args, **kwargs)
         with transaction.atomic(using=alias):
             return super()._call(name, *args, **kwargs)
+
+
+def counter_incr(key: str, *, timeout: float | None = None) -> int:
+    """Add one to the counter `key` in the shared cache, starting it at 0 (kept `timeout`
+    seconds; None: until evicted); its new value. Versions of cached things move on so."""
+    shared = caches["default"]
+    shared.add(key, 0, timeout)
+    try:
+        return shared.incr(key)
+    except ValueError:  # evicted between the two
+        shared.set(key, 1, timeout)
+        return 1

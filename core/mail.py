@@ -8,13 +8,17 @@ Error reports go straight to "outgoing": they must not depend on the queue.
 """
 
 import base64
+from contextlib import nullcontext
 from functools import partial
 from smtplib import SMTPException
 
 from anymail.exceptions import AnymailError
-from django.core.mail import EmailMultiAlternatives
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 OUTGOING = "outgoing"
 # What a mail server or an ESP failing raises.
@@ -29,6 +33,18 @@ def _content(value) -> dict:
 
 def _value(content: dict):
     return base64.b64decode(content["base64"]) if "base64" in content else content["text"]
+
+
+def email_compose(template: str, context: dict, *, to: str, language: str,
+                  zone=None) -> EmailMessage:  # fmt: skip
+    """The e-mail `template`_subject.txt and `template`_message.txt make, rendered in
+    `language` (and time zone `zone`, if any), its subject on one line after the site's
+    prefix."""
+    with translation.override(language), timezone.override(zone) if zone else nullcontext():
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_message.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    return EmailMessage(subject=subject, body=body, to=[to])
 
 
 def message_to_data(message) -> dict:

@@ -1,14 +1,15 @@
 """Whole pages kept in the shared cache for a few seconds, for visitors only.
 
 A visitor's page differs from another visitor's only by its language, its time zone and
-the CSRF token of its forms: the page is kept under its name, path, language and zone, and
-a version that writes move on (after their commit), with its tokens taken out; each
-visitor gets their own token put back in. Members' pages (names, badges, buttons) and
-pages with a message to show are never kept.
+the CSRF token of its forms: its first page (no query string) is kept under its name,
+language and zone, and a version that writes move on (after their commit), with its tokens
+taken out; each visitor gets their own token put back in. Members' pages (names, badges,
+buttons) and pages with a message to show are never kept.
 """
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -17,6 +18,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from core.cache import counter_incr
 
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 PLACEHOLDER = r"\g<1>__csrf_token__\g<2>"
@@ -50,11 +53,4 @@ def visitor_page(request, *, name: str, seconds: int,
 def visitor_page_forget_on_commit(name: str) -> None:
     """Once the transaction commits, the kept copies of page `name` are out of date."""
 
-    def forget() -> None:
-        cache.add(_version_key(name), 0, None)
-        try:
-            cache.incr(_version_key(name))
-        except ValueError:  # evicted in between: a new version anyway
-            cache.set(_version_key(name), 1, None)
-
-    transaction.on_commit(forget)
+    transaction.on_commit(partial(counter_incr, _version_key(name)))

@@ -1,16 +1,14 @@
 """The e-mail about unread messages: in the member's language and time zone, with a link."""
 
-from contextlib import nullcontext
 from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Count, Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 
 from accounts.timezones import zone_or_none
+from core.mail import email_compose
 from messaging.selectors import unread_messages
 
 # The e-mail names this many senders; it counts the others.
@@ -38,10 +36,6 @@ def unread_messages_email_compose(*, user, since: datetime | None) -> EmailMessa
         "inbox_url": settings.SITE_URL + reverse("inbox"),
         "settings_url": settings.SITE_URL + reverse("messaging_settings"),
     }
-    zone = zone_or_none(user.timezone)
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language), timezone.override(zone) if zone else nullcontext():
-        subject = render_to_string("messaging/email/unread_subject.txt", context).strip()
-        body = render_to_string("messaging/email/unread_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    return EmailMessage(subject=subject, body=body, to=[user.email])
+    return email_compose("messaging/email/unread", context, to=user.email,
+                         language=user.language or settings.LANGUAGE_CODE,
+                         zone=zone_or_none(user.timezone))  # fmt: skip

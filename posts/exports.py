@@ -14,24 +14,22 @@ import json
 import logging
 import tempfile
 import zipfile
-from contextlib import nullcontext
 from datetime import UTC
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files import File
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import account_address
 from accounts.jobs import job_carry_out, job_language, job_progress
 from accounts.models import Job
 from accounts.selectors import address_confirmed
 from accounts.timezones import zone_or_none
-from core.mail import MAIL_FAILURES, OUTGOING
+from core.mail import MAIL_FAILURES, OUTGOING, email_compose
 from messaging.models import Message
 from posts.models import Post
 from social.models import Follow
@@ -68,11 +66,6 @@ def _iso(value) -> str | None:
     return value.astimezone(UTC).isoformat() if value else None
 
 
-def account_address(username: str) -> str:
-    """A member's address as other sites name accounts: username@this site's host."""
-    return f"{username}@{urlsplit(settings.SITE_URL).hostname}"
-
-
 class _Progress:
     """Counts the steps of an export and tells the job."""
 
@@ -88,8 +81,8 @@ def export_write(job: Job) -> None:
     """Build the archive of `job.owner` into `job.file` (not saved: job_done saves it)."""
     owner = job.owner
     posts = Post.objects.filter(author=owner)
-    following = Follow.objects.filter(follower=owner).select_related("followed")
-    followers = Follow.objects.filter(followed=owner).select_related("follower")
+    following = Follow.objects.filter(follower=owner)
+    followers = Follow.objects.filter(followed=owner)
     sent = Message.objects.filter(sender=owner)
     received = Message.objects.filter(recipient=owner).exclude(sender=owner)
     counts = [posts.count() * 2, following.count(), followers.count(), sent.count(),
@@ -220,14 +213,8 @@ def export_email_compose(job: Job, *, attach: bool) -> EmailMessage:
     context = {"user": owner, "job": job, "url": settings.SITE_URL + reverse("export"),
                "attached": attached}  # fmt: skip
     zone = zone_or_none(owner.timezone)
-    with (
-        translation.override(job_language(job)),
-        timezone.override(zone) if zone else nullcontext(),
-    ):
-        subject = render_to_string("posts/email/export_subject.txt", context).strip()
-        body = render_to_string("posts/email/export_message.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    email = EmailMessage(subject=subject, body=body, to=[owner.email])
+    email = email_compose("posts/email/export", context, to=owner.email,
+                          language=job_language(job), zone=zone)  # fmt: skip
     if attached:
         with job.file.open("rb") as archive:
             email.attach(PurePosixPath(job.file.name).name, archive.read(), "application/zip")

@@ -1,20 +1,19 @@
 """Import a following list: a CSV of account addresses (ours, or Mastodon's
 following_accounts.csv) read at once, then followed by the task worker, as a job.
 
-An address names an account here when its domain is this site's (or it has none):
-alice@other.example is someone else than our alice, and is reported as not found.
+An address names an account here when its domain is this site's or it has none
+(accounts.addresses.local_username); the others are reported as not found.
 """
 
 import csv
 import io
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.addresses import local_username
 from accounts.jobs import job_carry_out, job_progress
 from accounts.selectors import visible_users
 from core.text import clean_text
@@ -57,13 +56,6 @@ def following_addresses(upload) -> list[str]:
             % {"count": len(addresses), "max": MAX_ACCOUNTS}
         )
     return addresses
-
-
-def local_username(address: str) -> str | None:
-    """The username an address names here, or None if it names an account elsewhere."""
-    username, _at, domain = address.partition("@")
-    host = urlsplit(settings.SITE_URL).hostname or ""
-    return username.lower() if not domain or domain.lower() == host.lower() else None
 
 
 def following_import_run(*, job_id: int) -> bool:

@@ -7,10 +7,10 @@ pushes the new badges to the member's open pages.
 
 from functools import partial
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.cache import counter_incr
 from messaging.live import push_badges
 from messaging.models import Notification
 from messaging.selectors import unread_counts_keys
@@ -32,8 +32,7 @@ def unread_counts_changed(*, user_ids) -> None:
 def _versions_move(version_keys) -> None:
     """Move each version on by one (starting it if it has not begun)."""
     for key in version_keys:
-        cache.add(key, 0, None)
-        cache.incr(key)
+        counter_incr(key)
 
 
 def notification_create(*, recipient, kind: str, key: str, actor=None, data=None) -> Notification:

@@ -77,7 +77,7 @@ def test_an_import_is_not_held_by_the_follow_rate(
 
 
 def test_our_own_export_imports_back(user, django_capture_on_commit_callbacks):
-    from posts.exports import account_address
+    from accounts.addresses import account_address
 
     friend = UserFactory()
     csv = f"Account address,Show boosts,Notify on new posts,Languages\n" \

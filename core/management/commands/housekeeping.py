@@ -9,8 +9,9 @@ class Command(BaseCommand):
     """Run every app's pruning and say what each removed."""
 
     help = (
-        "Remove expired API tokens, read notifications and finished task results past "
-        "their retention (see the README), and whatever else the apps register."
+        "Remove expired API tokens, read notifications, finished task results and finished "
+        "jobs with their files past their retention (see the README), fail jobs whose worker "
+        "stopped, and whatever else the apps register."
     )
 
     def handle(self, *args, **options):
