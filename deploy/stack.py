@@ -13,6 +13,7 @@ Needs nginx, PostgreSQL's server binaries and redis-server (Debian packages).
 """
 
 import configparser
+import contextlib
 import glob
 import os
 import secrets
@@ -306,8 +307,9 @@ class Stack:
             self._as_postgres_owner(self.root / "pg")
             self._pg("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                      "--locale=C.UTF-8")  # fmt: skip
-        self._pg("pg_ctl", "-D", str(data), "-l", str(self.root / "pg" / "postgres.log"), "-w",
-                 "-o", f"-p {self.postgres_port} -k '' -c listen_addresses=127.0.0.1", "start")  # fmt: skip
+        options = f"-p {self.postgres_port} -k '' -c listen_addresses=127.0.0.1"
+        log = self.root / "pg" / "postgres.log"
+        self._pg("pg_ctl", "-D", str(data), "-l", str(log), "-w", "-o", options, "start")
         if initialise:
             subprocess.run(
                 ["createdb", "-h", "127.0.0.1", "-p", str(self.postgres_port), "-U", "postgres",
@@ -356,10 +358,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with Stack(root) as stack:
         print(f"Microblog at {stack.url} (logs in {root / 'log'}); Ctrl+C stops it.", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

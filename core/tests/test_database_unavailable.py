@@ -65,6 +65,7 @@ def test_a_failure_in_a_middleware_is_a_503_too(client):
 
 def test_other_failures_stay_500s(client):
     client.raise_request_exception = False
-    with mock.patch("core.middleware.body_too_large", side_effect=OperationalError("no such table")):
+    bug = OperationalError("no such table: posts_post")
+    with mock.patch("core.middleware.body_too_large", side_effect=bug):
         response = client.get("/explore/")
     assert response.status_code == 500
