@@ -36,8 +36,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
-from django.core.management import call_command
-from django.db import connections, transaction
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.template.defaultfilters import filesizeformat
@@ -123,9 +123,9 @@ def backup_create(*, directory: Path, using: str = "default", say: Say = _quiet)
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         partial.rename(final)
-    except OSError as error:
+    except (OSError, DatabaseError) as error:
         shutil.rmtree(partial, ignore_errors=True)
-        raise BackupError(f"Cannot write the backup in {directory}: {error}.") from error
+        raise BackupError(f"Backup stopped, nothing kept: {_plainly(error)}") from error
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -194,7 +194,7 @@ def _sqlite_backup(*, settings_dict: dict, target: Path) -> dict:
             tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
             return _facts(copy.cursor(), tables)
     except sqlite3.Error as error:
-        raise BackupError(f"Could not copy the SQLite database {name}: {error}.") from error
+        raise BackupError(f"Could not copy the database {name} to {target}: {error}.") from error
 
 
 def _pg_backup(*, using: str, target: Path) -> dict:
@@ -307,12 +307,38 @@ def restore_run(*, backup: Path, force: bool = False, using: str = "default",
                 say: Say = _quiet) -> None:  # fmt: skip
     """Put the site of the backup folder `backup` in place of this one."""
     manifest = backup_read(backup=backup)
-    connection = connections[using]
-    vendor, engine = connection.vendor, manifest["engine"]
+    engine = manifest["engine"]
     say(
         f"Backup of {manifest['created']} ({ENGINE_NAMES[engine]}, Microblog "
         f"{manifest['versions']['microblog']}): {_summary(manifest['rows'])}."
     )
+    step = "checking the target database"
+    try:
+        _restore_check(manifest, force=force, using=using)
+        step = "restoring the database"
+        _database_restore(backup / DATABASE_FILES[engine], manifest, using=using, say=say)
+        step = "restoring the media and the secret key (the database is restored)"
+        _caches_clear(say=say)
+        _media_restore(source=backup / MEDIA if MEDIA in manifest["files"] else None,
+                       expected=manifest.get("media_files"), say=say)  # fmt: skip
+        _secret_key_restore(source=backup / SECRET_KEY if manifest.get("secret_key") else None,
+                            say=say)  # fmt: skip
+    except (OSError, DatabaseError) as error:
+        raise BackupError(f"Restore stopped while {step}: {_plainly(error)}") from error
+    say(f"Not in the backup: {LEFT_OUT}.")
+    # The search index comes with the database (SQLite's FTS tables, PostgreSQL's vectors),
+    # never Elasticsearch's: its status says whether a `search reindex` is due.
+    status = StringIO()
+    try:
+        call_command("search", "status", stdout=status)
+    except CommandError as error:
+        say(f"Search: {error} Run `manage.py search status`, then `search reindex` if due.")
+    for line in status.getvalue().splitlines():
+        say(line)
+
+
+def _restore_check(manifest: dict, *, force: bool, using: str) -> None:
+    vendor, engine = connections[using].vendor, manifest["engine"]
     if vendor != engine:
         raise BackupError(
             f"This backup holds a {ENGINE_NAMES[engine]} database and this site uses "
@@ -326,14 +352,16 @@ def restore_run(*, backup: Path, force: bool = False, using: str = "default",
             f"The database already holds {members:,} members: restoring would replace "
             f"them. Run again with --force to replace this site with the backup."
         )
-    database = backup / DATABASE_FILES[engine]
-    target = connection.settings_dict["NAME"]
+
+
+def _database_restore(source: Path, manifest: dict, *, using: str, say: Say) -> None:
+    engine, target = manifest["engine"], connections[using].settings_dict["NAME"]
     say(f"Database ({ENGINE_NAMES[engine]}): restoring into {target}…")
     connections.close_all()
     if engine == "sqlite":
-        _sqlite_restore(source=database, target=Path(target))
+        _sqlite_restore(source=source, target=Path(target))
     else:
-        _pg_restore(source=database, using=using)
+        _pg_restore(source=source, using=using)
     restored = _facts_now(using=using)["rows"]
     differences = {table: (rows, restored.get(table)) for table, rows in manifest["rows"].items()
                    if restored.get(table) != rows}  # fmt: skip
@@ -347,18 +375,12 @@ def restore_run(*, backup: Path, force: bool = False, using: str = "default",
     if engine == "postgresql":
         with connections[using].cursor() as cursor:
             cursor.execute("ANALYZE")  # pg_restore leaves the planner without statistics
-    _caches_clear(say=say)
-    _media_restore(source=backup / MEDIA if MEDIA in manifest["files"] else None,
-                   expected=manifest.get("media_files"), say=say)  # fmt: skip
-    _secret_key_restore(source=backup / SECRET_KEY if manifest.get("secret_key") else None,
-                        say=say)  # fmt: skip
-    say(f"Not in the backup: {LEFT_OUT}.")
-    # The search index comes with the database (SQLite's FTS tables, PostgreSQL's vectors),
-    # never Elasticsearch's: its status says whether a `search reindex` is due.
-    status = StringIO()
-    call_command("search", "status", stdout=status)
-    for line in status.getvalue().splitlines():
-        say(line)
+
+
+def _plainly(error: Exception) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error).strip()
 
 
 def _migrations_check(manifest: dict, *, using: str) -> None:
