@@ -282,12 +282,19 @@ def backup_read(*, backup: Path) -> dict:
         ) from None
     except (OSError, ValueError) as error:
         raise BackupError(f"{manifest_path} cannot be read: {error}.") from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    shape = {"created": str, "versions": dict, "rows": dict, "migrations": dict, "files": dict}
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not all(isinstance(manifest.get(key), kind) for key, kind in shape.items())
+        or not all(isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+                   for entry in manifest["files"].values())
+    ):  # fmt: skip
         raise BackupError(f"{manifest_path} is not a manifest this version understands.")
     engine = manifest.get("engine")
     if engine not in DATABASE_FILES:
         raise BackupError(f"{manifest_path} names an unknown database engine: {engine!r}.")
-    files = manifest.get("files", {})
+    files = manifest["files"]
     for name in {DATABASE_FILES[engine], *files}:
         if name not in files or "/" in name or name.startswith("."):
             raise BackupError(f"The manifest does not account for {name}: an incomplete backup.")
@@ -310,7 +317,7 @@ def restore_run(*, backup: Path, force: bool = False, using: str = "default",
     engine = manifest["engine"]
     say(
         f"Backup of {manifest['created']} ({ENGINE_NAMES[engine]}, Microblog "
-        f"{manifest['versions']['microblog']}): {_summary(manifest['rows'])}."
+        f"{manifest['versions'].get('microblog', '?')}): {_summary(manifest['rows'])}."
     )
     step = "checking the target database"
     try:

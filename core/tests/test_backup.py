@@ -310,6 +310,12 @@ def damaged_database(backup: Path) -> Path:
     return backup
 
 
+def foreign_manifest(backup: Path) -> Path:
+    """`backup` whose manifest.json is some other program's."""
+    (backup / "manifest.json").write_text(json.dumps({"format": 1, "engine": "sqlite"}))
+    return backup
+
+
 OTHER_ENGINE = "sqlite" if POSTGRES else "postgresql"
 
 
@@ -319,6 +325,7 @@ OTHER_ENGINE = "sqlite" if POSTGRES else "postgresql"
     [
         (lambda b: b.parent, "not a Microblog backup \\(no manifest.json\\)"),
         (lambda b: b / "manifest.json", "is not a folder"),
+        (foreign_manifest, "not a manifest this version understands"),
         (damaged_database, "does not match its checksum: the backup is damaged"),
         (lambda b: tampered(b, drop=["media.tar"]), "media.tar is missing"),
         (lambda b: tampered(b, engine=OTHER_ENGINE), "Backups are not converted between engines"),
@@ -328,8 +335,8 @@ OTHER_ENGINE = "sqlite" if POSTGRES else "postgresql"
         (lambda b: tampered(b, tar_entries=[tar_entry("avatars/passwd", link="/etc/passwd")]),
          "unsafe entry"),
     ],
-    ids=["folder without manifest", "a file", "damaged database", "missing media",
-         "other engine", "newer code", "tar with ../", "tar with an absolute link"],
+    ids=["folder without manifest", "a file", "foreign manifest", "damaged database",
+         "missing media", "other engine", "newer code", "tar with ../", "tar with a link out"],
 )  # fmt: skip
 def test_a_foreign_or_damaged_backup_is_refused_before_anything_changes(
     site, tmp_path, settings, damage, message
