@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -278,13 +279,13 @@ class Stack:
             check=True, capture_output=True, text=True,
         ).stdout.strip()  # fmt: skip
 
-    def get(self, path: str, *, timeout: float = 10) -> tuple[int, dict, bytes]:
-        """GET `path` through nginx: status, headers, body (errors included)."""
+    def get(self, path: str, *, timeout: float = 10) -> tuple[int, Message, bytes]:
+        """GET `path` through nginx: status, headers (any case), body (errors included)."""
         try:
             with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
-                return response.status, dict(response.headers), response.read()
+                return response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, error.headers, error.read()
 
     def wait_ready(self, timeout: float = 90) -> None:
         """Wait until /readyz answers 200 through nginx."""

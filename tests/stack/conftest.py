@@ -50,9 +50,8 @@ def stack():
 def member_page(browser: Browser, stack: Stack, username: str, **options) -> Page:
     """A new member of the stack's site, signed in in a new browser context; JavaScript
     errors are kept in `page.errors`."""
-    session = stack.manage(
-        "shell", "-c", MEMBER.format(username=username, password=PASSWORD)
-    ).strip()
+    output = stack.manage("shell", "-c", MEMBER.format(username=username, password=PASSWORD))
+    session = output.split()[-1]  # after any log lines (logs go to stdout too)
     context = browser.new_context(**options)
     context.add_cookies([{"name": "sessionid", "value": session, "url": stack.url}])
     page = context.new_page()
