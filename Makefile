@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export HOST PORT WEB_CONCURRENCY
 
-.PHONY: run dev static test lint format seed install messages bench bench-api bench-live clean
+.PHONY: run dev static test lint format seed install messages bench bench-api bench-live bench-load clean
 
 $(UV):
 	@python=$$(scripts/find-python) || exit 1; \
@@ -79,3 +79,8 @@ bench-api: install
 # through Redis (needs one on 127.0.0.1:6379) and through the database; polling's cost.
 bench-live: install messages static
 	$(PY) bench/live.py $(BENCH_ARGS)
+
+# The production stack of deploy/ (nginx, web, workers, PostgreSQL, Redis) under Locust: the
+# capacity at which p99 stays under 500 ms, then twice that for a minute (needs nginx).
+bench-load: install messages
+	$(PY) bench/capacity.py
