@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 # A task ready this long without a worker taking it: no worker is working the queue.
 QUEUE_LAG_SECONDS = 300
 OBJECT_STORAGE_CHECK_SECONDS = 10
-# Bucket name -> (when it was last asked, the error it gave or None).
-_buckets_asked: dict[str, tuple[float, Exception | None]] = {}
+# (endpoint, bucket) -> when it was last asked, and the error it gave or None.
+_buckets_asked: dict[tuple, tuple[float, Exception | None]] = {}
 
 
 @never_cache
@@ -87,14 +87,15 @@ def _object_storages() -> list:
 
 def _object_storage() -> None:
     for storage in _object_storages():
-        asked, error = _buckets_asked.get(storage.bucket_name, (float("-inf"), None))
+        bucket = (storage.endpoint_url, storage.bucket_name)
+        asked, error = _buckets_asked.get(bucket, (float("-inf"), None))
         if time.monotonic() - asked >= OBJECT_STORAGE_CHECK_SECONDS:
             try:
                 storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
                 error = None
             except Exception as failure:  # whatever the failure, the bucket cannot serve
                 error = failure
-            _buckets_asked[storage.bucket_name] = (time.monotonic(), error)
+            _buckets_asked[bucket] = (time.monotonic(), error)
         if error is not None:
             raise ConnectionError(f"bucket {storage.bucket_name}: {error}")
 
