@@ -89,8 +89,8 @@ def _test_settings(settings, tmp_path):
 
 class ObjectStore:
     """moto's S3 server on 127.0.0.1, standing in for the paid object storage: it speaks
-    S3's HTTP protocol and enforces what matters here (an object is readable without
-    credentials only when the bucket policy or its ACL says so; signed URLs). `stop()`
+    S3's HTTP protocol and enforces what matters here: an object is readable without
+    credentials or a signature only when the bucket policy or its ACL says so. `stop()`
     and `start()` make an outage; the buckets outlive it."""
 
     BUCKET = "microblog"

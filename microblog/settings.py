@@ -346,14 +346,17 @@ def s3_storages(
         # Empty: boto3 finds credentials itself (AWS_* variables, an instance role...).
         "access_key": access_key or None,
         "secret_key": secret_key or None,
-        "signature_version": "s3v4",
-        "addressing_style": "path" if endpoint_url else "virtual",
         "file_overwrite": False,  # a name taken gets a suffix: nothing is replaced silently
         # An archive read back (the e-mail's attachment) spills to disk past this.
         "max_memory_size": 2 * 1024 * 1024,
+        # Replaces django-storages' own Config, so it names the addressing and signature too.
         # A store that is down fails a request in seconds, not after minutes of retries.
         "client_config": Config(
-            connect_timeout=3, read_timeout=20, retries={"mode": "standard", "max_attempts": 2}
+            s3={"addressing_style": "path" if endpoint_url else "virtual"},
+            signature_version="s3v4",
+            connect_timeout=3,
+            read_timeout=20,
+            retries={"mode": "standard", "max_attempts": 2},
         ),
     }
     public = urlsplit(public_url)
