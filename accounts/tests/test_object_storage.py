@@ -152,3 +152,20 @@ def test_housekeeping_keeps_an_archive_it_could_not_delete_for_its_next_run(
     housekeeping_run()
     assert object_store.keys("private/") == []
     assert not Job.objects.filter(pk=expired.pk).exists()
+
+
+def test_an_avatar_replaced_or_cleared_in_the_admin_leaves_no_object_behind(
+    object_store, admin_client, user, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = {"username": user.username, "email": user.email, "is_active": "on",
+            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}  # fmt: skip
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, form | {"avatar": image_upload()})
+        assert response.status_code == 302
+    user.refresh_from_db()
+    assert object_store.keys("media/") == [f"media/{user.avatar.name}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, form | {"avatar-clear": "on"})
+    assert object_store.keys("media/") == []
