@@ -1,4 +1,5 @@
-"""Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
+"""Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories,
+and an S3 server standing in for object storage."""
 
 import base64
 import json
@@ -7,6 +8,8 @@ import socket
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -82,6 +85,96 @@ def _test_settings(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private"},
         },
     }
+
+
+class ObjectStore:
+    """moto's S3 server on 127.0.0.1, standing in for the paid object storage: it speaks
+    S3's HTTP protocol and enforces what matters here: an object is readable without
+    credentials or a signature only when the bucket policy or its ACL says so. `stop()`
+    and `start()` make an outage; the buckets outlive it."""
+
+    BUCKET = "microblog"
+
+    def __init__(self):
+        import boto3
+
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.public_url = f"{self.endpoint}/{self.BUCKET}"
+        self.client = boto3.client(
+            "s3", endpoint_url=self.endpoint, region_name="us-east-1",
+            aws_access_key_id="test", aws_secret_access_key="test",
+        )  # fmt: skip
+        self.server = None
+
+    def start(self) -> None:
+        """Serve (again) on the same port."""
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+
+    def stop(self) -> None:
+        """Stop answering: connections are refused."""
+        self.server.stop()
+        # stop() leaves the socket listening: connections would hang instead of failing.
+        self.server._server.server_close()
+        self.server = None
+
+    def create_bucket(self) -> None:
+        """The site's bucket, media/ readable by everyone (the README's bucket policy)."""
+        self.client.create_bucket(Bucket=self.BUCKET)
+        public_media = {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{self.BUCKET}/media/*",
+            }],
+        }  # fmt: skip
+        self.client.put_bucket_policy(Bucket=self.BUCKET, Policy=json.dumps(public_media))
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """The keys in the bucket under `prefix`."""
+        listing = self.client.list_objects_v2(Bucket=self.BUCKET, Prefix=prefix)
+        return sorted(item["Key"] for item in listing.get("Contents", []))
+
+    def fetch(self, url: str) -> tuple[int, dict, bytes]:
+        """GET `url` as a browser would (no credentials): status, headers (lower-case
+        names), body."""
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status, headers, body = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, headers, body = error.code, error.headers, error.read()
+        return status, {name.lower(): value for name, value in headers.items()}, body
+
+    def storages(self) -> dict:
+        """The site's "default" and "private" storages in this bucket, as settings.py
+        makes them from the S3_* variables."""
+        from microblog.settings import s3_storages
+
+        return s3_storages(
+            bucket=self.BUCKET, private_bucket=self.BUCKET, endpoint_url=self.endpoint,
+            region="us-east-1", public_url=self.public_url, access_key="test",
+            secret_key="test",
+        )  # fmt: skip
+
+
+@pytest.fixture
+def object_store(settings):
+    """The site's files in object storage (moto's S3 server, see ObjectStore): STORAGES
+    overridden, which resets Django's storages and the private one (setting_changed)."""
+    store = ObjectStore()
+    store.start()
+    store.create_bucket()
+    settings.STORAGES = {**settings.STORAGES, **store.storages()}
+    yield store
+    if store.server is None:
+        store.start()
+    urllib.request.urlopen(
+        urllib.request.Request(f"{store.endpoint}/moto-api/reset", method="POST"), timeout=10
+    )
+    store.stop()
 
 
 @pytest.fixture

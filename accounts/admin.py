@@ -4,12 +4,15 @@ Every view and action on a user goes through `accounts.permissions.manageable_us
 moderators never act on staff, superusers or themselves, and never set a password.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,6 +21,7 @@ from accounts.forms import AdminLoginForm, AdminPasswordChangeForm
 from accounts.models import User
 from accounts.permissions import can_manage_user, can_set_password, manageable_users
 from accounts.services import users_active_set
+from core.files import file_delete_quietly
 from core.ratelimit import RateLimited, rate_limit
 from social.selectors import follow_neighbour_ids
 from social.services import follow_counts_refresh
@@ -95,8 +99,15 @@ class UserAdmin(DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
-        """Save; a change of `is_active` recounts the follows of the members around."""
+        """Save; a replaced or cleared avatar's file is deleted once committed, and a change
+        of `is_active` recounts the follows of the members around."""
+        old_avatar = ""
+        if change and "avatar" in form.changed_data:
+            old_avatar = User.objects.filter(pk=obj.pk).values_list("avatar", flat=True).get()
         super().save_model(request, obj, form, change)
+        if old_avatar and old_avatar != obj.avatar.name:
+            storage = User._meta.get_field("avatar").storage
+            transaction.on_commit(partial(file_delete_quietly, storage, old_avatar))
         if "is_active" in form.changed_data:
             follow_counts_refresh(user_ids=follow_neighbour_ids(user_ids=[obj.pk]))
 

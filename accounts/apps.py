@@ -11,13 +11,15 @@ class AccountsConfig(AppConfig):
     def ready(self):
         """Register the <username:...> URL converter before any URLconf loads, the member's
         live stream, the receivers that close sockets whose session ended and delete jobs'
-        files, and what the app prunes (core.housekeeping)."""
+        files, the private storage's reset when STORAGES changes, and what the app prunes
+        (core.housekeeping)."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_out
+        from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, pre_save
 
         from accounts import converters, housekeeping, live  # noqa: F401
-        from accounts.models import Job
+        from accounts.models import Job, private_storage_reset
         from accounts.receivers import (
             job_file_delete,
             sockets_recheck_on_credentials,
@@ -31,3 +33,4 @@ class AccountsConfig(AppConfig):
             dispatch_uid="accounts.credentials",
         )
         post_delete.connect(job_file_delete, sender=Job, dispatch_uid="accounts.job_file")
+        setting_changed.connect(private_storage_reset, dispatch_uid="accounts.private_storage")

@@ -41,12 +41,22 @@ def account_delete_run(*, user_id: int, farewell: dict) -> bool:
     if user.is_active:
         return False
     member_leaving.send(sender=User, user=user)
-    if user.avatar:
-        user.avatar.delete(save=False)
-    user.delete()  # what remains: notifications, tokens, jobs (and their files)...
+    _files_delete(user)
+    user.delete()  # what remains: notifications, tokens, jobs...
     if farewell["email"]:
         account_deleted_email(farewell).send()
     return True
+
+
+def _files_delete(user: User) -> None:
+    """Delete the member's avatar and their jobs' files before the rows that name them: a
+    storage that fails stops the run here (the task tries again), leaving no file behind."""
+    if user.avatar:
+        user.avatar.delete(save=False)
+    jobs = user.jobs.exclude(file="")
+    for job in jobs:
+        job.file.storage.delete(job.file.name)
+    jobs.update(file="")
 
 
 def account_deleted_email(farewell: dict) -> EmailMessage:

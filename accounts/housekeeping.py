@@ -6,6 +6,7 @@ from django.conf import settings
 
 from accounts.jobs import jobs_fail_stale
 from accounts.models import ApiToken, Job
+from core.files import file_delete_quietly
 from core.housekeeping import housekeeping_job
 
 
@@ -23,6 +24,13 @@ def jobs_stale_fail(now: datetime) -> int:
 
 @housekeeping_job("finished jobs and their files")
 def jobs_prune(now: datetime) -> int:
-    """Jobs finished more than EXPORT_KEEP_DAYS ago, with their files (accounts.receivers)."""
+    """Jobs finished more than EXPORT_KEEP_DAYS ago, with their files. A file is deleted
+    before its row: one the storage fails to delete keeps its row, for the next run."""
     cutoff = now - timedelta(days=settings.EXPORT_KEEP_DAYS)
-    return Job.objects.filter(finished__lt=cutoff).delete()[0]
+    expired = Job.objects.filter(finished__lt=cutoff)
+    removed = []
+    for job in expired.exclude(file="").only("pk", "file"):
+        if file_delete_quietly(job.file.storage, job.file.name):
+            removed.append(job.pk)
+    Job.objects.filter(pk__in=removed).update(file="")
+    return expired.filter(file="").delete()[0]

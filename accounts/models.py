@@ -13,6 +13,7 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import USERNAME_MAX_LENGTH, USERNAME_VALIDATORS
@@ -137,9 +138,26 @@ class ApiToken(models.Model):
         return f"{self.user_id}: {self.created:%Y-%m-%d %H:%M}"
 
 
+class PrivateStorage(LazyObject):
+    """settings.STORAGES["private"], looked up when first used rather than when the model is
+    defined, and again after the setting changes (tests), as Django's default_storage is."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = PrivateStorage()
+
+
 def private_storage():
     """Where files only their owner may download are kept (settings.STORAGES["private"])."""
-    return storages["private"]
+    return _private_storage
+
+
+def private_storage_reset(*, setting, **kwargs) -> None:
+    """Forget the private storage when STORAGES changes (setting_changed)."""
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
 
 
 def job_file_upload_to(job: "Job", filename: str) -> str:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core import live
+from core.files import file_delete_quietly
 
 SESSION_FIELDS = {"password", "is_active"}
 
@@ -32,6 +33,10 @@ def sockets_recheck_on_credentials(*, instance, update_fields=None, **kwargs) ->
 
 
 def job_file_delete(*, instance, **kwargs) -> None:
-    """A job deleted (by itself, or with its member) takes its file along, once committed."""
+    """A job deleted (by itself, or with its member) takes its file along, once committed;
+    a storage that fails then leaves the file behind, logged (housekeeping and account
+    deletion remove files first, so that they can try again)."""
     if instance.file:
-        transaction.on_commit(partial(instance.file.storage.delete, instance.file.name))
+        transaction.on_commit(
+            partial(file_delete_quietly, instance.file.storage, instance.file.name)
+        )

@@ -1,7 +1,9 @@
 """Writes on user accounts: registration, profile and e-mail changes, activity times,
 deactivation."""
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.core import context
@@ -17,10 +19,13 @@ from accounts.passwords import current_password_is_right
 from accounts.validators import uniqueness_errors, validate_username
 from core import live
 from core.db import bookkeeping_write, locked
+from core.files import STORAGE_FAILURES, file_delete_quietly
 from core.ratelimit import rate_limit
 from core.text import clean_text
 from social.selectors import follow_neighbour_ids
 from social.services import follow_counts_refresh
+
+logger = logging.getLogger(__name__)
 
 
 def _validate_username(username: str) -> None:
@@ -102,6 +107,8 @@ def user_update(
         _validate_username(username)
     raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
     old_avatar = user.avatar.name or None
+    # First, so that a storage that is down changes nothing.
+    stored = _avatar_store(user=user, avatar=avatar) if avatar is not None else None
     if username is not None:
         user.username = username
     if about_me is not None:
@@ -110,23 +117,40 @@ def user_update(
         user.language = language
     if timezone_name is not None:
         user.timezone = timezone_name
-    if avatar is not None:
-        user.avatar.save("avatar.webp", avatar, save=False)
-    elif remove_avatar:
+    if remove_avatar and stored is None:
         user.avatar = None
+    saved = False
+    storage = user.avatar.storage
     try:
         with transaction.atomic():
             user.save(update_fields=["username", "about_me", "language", "timezone", "avatar"])
             if changes_email:
                 _email_change(user=user, email=email)
+        saved = True
     except IntegrityError:
         user.refresh_from_db()  # the caller's object shows the account as it still is
         raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
         raise
+    finally:
+        if stored and not saved:  # no account points to it
+            file_delete_quietly(storage, stored)
     if old_avatar and old_avatar != (user.avatar.name or None):
-        storage = user.avatar.storage
-        transaction.on_commit(lambda: storage.delete(old_avatar))
+        # After the commit, and never failing a change that is saved (an orphan is logged).
+        transaction.on_commit(partial(file_delete_quietly, storage, old_avatar))
     return user
+
+
+def _avatar_store(*, user: User, avatar) -> str:
+    """Put the new avatar in storage (not yet on the account's row); its name, or a
+    ValidationError of the "avatar" field when the storage fails."""
+    try:
+        user.avatar.save("avatar.webp", avatar, save=False)
+    except STORAGE_FAILURES:
+        logger.warning("Avatar of %s not stored", user.pk, exc_info=True)
+        raise ValidationError(
+            {"avatar": _("Your avatar could not be stored just now. Please try again later.")}
+        ) from None
+    return user.avatar.name
 
 
 def _email_change(*, user: User, email: str) -> None:

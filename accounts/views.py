@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from accounts.selectors import user_get
 from accounts.services import language_save, user_update
 from accounts.tasks import account_delete as account_delete_task
 from accounts.tokens import active_tokens, token_revoke
+from core.files import private_file_response
 from core.pagination import keyset_page
 from core.ratelimit import RateLimited
 from core.redirects import safe_next
@@ -153,14 +154,16 @@ def job_status(request, job_id: int):
 @login_required
 @require_safe
 def job_download(request, job_id: int):
-    """The file a job of one's own made, while it is kept (404 for anyone else)."""
+    """The file a job of one's own made, while it is kept (404 for anyone else): streamed,
+    or a redirect to a signed URL that works for a minute when it is in object storage."""
     job = get_object_or_404(Job, pk=job_id, owner=request.user, status=Job.Status.DONE)
+    gone = Http404(_("This file is no longer available. Please start again."))
     if not job.file or job.expires < timezone.now():
-        raise Http404(_("This file is no longer available. Please start again."))
-    name = PurePosixPath(job.file.name).name
-    response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+        raise gone
+    try:
+        return private_file_response(job.file, filename=PurePosixPath(job.file.name).name)
+    except FileNotFoundError:
+        raise gone from None
 
 
 @login_required

@@ -2,16 +2,20 @@
 
 /healthz: the process answers (no backing service asked). /readyz: it can serve — the
 database, the cache, Redis (when configured), the task queue being worked (no task waiting
-past QUEUE_LAG_SECONDS) and Elasticsearch (when configured); 503 naming what failed.
-Each check is a single round trip, cheap enough to be called every few seconds.
+past QUEUE_LAG_SECONDS), Elasticsearch and object storage (when configured); 503 naming
+what failed. Each check is a single round trip, cheap enough to be called every few
+seconds; object storage, billed by the request, is asked at most every
+OBJECT_STORAGE_CHECK_SECONDS per process.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from django.db.models import Q
 from django.http import JsonResponse
@@ -27,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 # A task ready this long without a worker taking it: no worker is working the queue.
 QUEUE_LAG_SECONDS = 300
+OBJECT_STORAGE_CHECK_SECONDS = 10
+# (endpoint, bucket) -> when it was last asked, and the error it gave or None.
+_buckets_asked: dict[tuple, tuple[float, Exception | None]] = {}
 
 
 @never_cache
@@ -79,6 +86,31 @@ def worker_problem() -> str | None:
     return None
 
 
+def _object_storages() -> list:
+    """The site's storages that are buckets (S3 or compatible), one per bucket."""
+    buckets = {}
+    for alias in ("default", "private"):
+        storage = storages[alias]
+        if getattr(storage, "bucket_name", None):
+            buckets.setdefault(storage.bucket_name, storage)
+    return list(buckets.values())
+
+
+def _object_storage() -> None:
+    for storage in _object_storages():
+        bucket = (storage.endpoint_url, storage.bucket_name)
+        asked, error = _buckets_asked.get(bucket, (float("-inf"), None))
+        if time.monotonic() - asked >= OBJECT_STORAGE_CHECK_SECONDS:
+            try:
+                storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+                error = None
+            except Exception as failure:  # whatever the failure, the bucket cannot serve
+                error = failure
+            _buckets_asked[bucket] = (time.monotonic(), error)
+        if error is not None:
+            raise ConnectionError(f"bucket {storage.bucket_name}: {error}")
+
+
 @never_cache
 @require_safe
 def readyz(request):
@@ -88,6 +120,8 @@ def readyz(request):
         checks["redis"] = _redis
     if settings.ELASTICSEARCH_URL:
         checks["elasticsearch"] = _elasticsearch
+    if _object_storages():
+        checks["object_storage"] = _object_storage
     results = {}
     for name, check in checks.items():
         try:

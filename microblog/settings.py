@@ -296,17 +296,118 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up w
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Avatars are small; Django serves them unless a front server (nginx) does it.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Files only their owner may download (members' exports), through a view that checks:
 # never under MEDIA_ROOT, which is served to anyone (SERVE_MEDIA, or nginx).
 PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT},
-    },
+# Object storage (S3 or compatible) when S3_BUCKET is set: web processes and workers on
+# different machines then share the files, which local disk cannot do. Avatars go under
+# media/ (made readable by everyone with a bucket policy or S3_MEDIA_ACL, at
+# S3_PUBLIC_URL), exports under private/ or in S3_PRIVATE_BUCKET (never public: their
+# owner gets a signed URL valid for a minute, after the site checked who asks).
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_PRIVATE_BUCKET = env.str("S3_PRIVATE_BUCKET", default="") or S3_BUCKET
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="").rstrip("/")
+S3_REGION = env.str("S3_REGION", default="us-east-1")
+# Where browsers fetch the media bucket's objects (a CDN, or the bucket itself); it is
+# also the only other origin of images that the Content-Security-Policy allows.
+S3_PUBLIC_URL = (
+    env.str("S3_PUBLIC_URL", default="")
+    or (f"{S3_ENDPOINT_URL}/{S3_BUCKET}" if S3_ENDPOINT_URL else "")
+    or f"https://{S3_BUCKET}.s3.{S3_REGION}.amazonaws.com"
+).rstrip("/")
+# What the Content-Security-Policy lets pages show images from, besides the site itself.
+MEDIA_IMAGE_SOURCES = [f"{S3_PUBLIC_URL}/media/"] if S3_BUCKET else []
+# Avatars are small; Django serves them from MEDIA_ROOT unless a front server (nginx)
+# does it, or they live in object storage.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not S3_BUCKET)
+
+
+def s3_storages(
+    *,
+    bucket: str,
+    private_bucket: str,
+    endpoint_url: str,
+    region: str,
+    public_url: str,
+    access_key: str,
+    secret_key: str,
+    media_acl: str = "",
+) -> dict:
+    """The "default" (media/, public) and "private" (private/, signed URLs only) storages
+    in object storage."""
+    from urllib.parse import urlsplit
+
+    from botocore.config import Config
+
+    common = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region,
+        # Empty: boto3 finds credentials itself (AWS_* variables, an instance role...).
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "file_overwrite": False,  # a name taken gets a suffix: nothing is replaced silently
+        # An archive read back (the e-mail's attachment) spills to disk past this.
+        "max_memory_size": 2 * 1024 * 1024,
+        # Replaces django-storages' own Config, so it names the addressing and signature too.
+        # A store that is down fails a request in seconds, not after minutes of retries.
+        "client_config": Config(
+            s3={"addressing_style": "path" if endpoint_url else "virtual"},
+            signature_version="s3v4",
+            connect_timeout=3,
+            read_timeout=20,
+            retries={"mode": "standard", "max_attempts": 2},
+        ),
+    }
+    public = urlsplit(public_url)
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": bucket,
+                "location": "media",
+                "custom_domain": f"{public.netloc}{public.path}",
+                "url_protocol": f"{public.scheme}:",
+                "querystring_auth": False,
+                "default_acl": media_acl or None,
+                # Every avatar gets a fresh name, so a copy may be kept for good.
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": private_bucket,
+                "location": "private",
+                "querystring_auth": True,
+                "querystring_expire": 60,
+                "object_parameters": {"CacheControl": "private, no-store"},
+            },
+        },
+    }
+
+
+if S3_BUCKET:
+    STORAGES = s3_storages(
+        bucket=S3_BUCKET,
+        private_bucket=S3_PRIVATE_BUCKET,
+        endpoint_url=S3_ENDPOINT_URL,
+        region=S3_REGION,
+        public_url=S3_PUBLIC_URL,
+        access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+        media_acl=env.str("S3_MEDIA_ACL", default=""),
+    )
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+        },
+    }
+STORAGES |= {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -477,7 +578,8 @@ SECURE_HSTS_SECONDS = env.int(
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django.middleware.csp): no inline code, no eval, nothing from
-# elsewhere but Gravatar's avatars. Templates keep scripts in app.js and styles in app.css.
+# elsewhere but Gravatar's avatars (and ours in object storage: MEDIA_IMAGE_SOURCES).
+# Templates keep scripts in app.js and styles in app.css.
 # A third-party page that needs more relaxes it for itself only (core.csp, used by the API
 # docs in microblog/api_urls.py).
 SECURE_CSP = {
@@ -485,7 +587,7 @@ SECURE_CSP = {
     "script-src": ["'self'"],
     # The progress bar of Turbo Drive (static/vendor/turbo) inserts this fixed <style>.
     "style-src": ["'self'", "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='"],
-    "img-src": ["'self'", "data:", "https://www.gravatar.com"],
+    "img-src": ["'self'", "data:", "https://www.gravatar.com", *MEDIA_IMAGE_SOURCES],
     # CSP Level 3: 'self' also matches ws:// and wss:// on this host and port (the /cable
     # WebSocket); no scheme-wide ws:/wss: source, which would allow any host.
     "connect-src": ["'self'"],

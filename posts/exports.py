@@ -99,9 +99,7 @@ def export_write(job: Job) -> None:
             _accounts_csv(archive, "followers.csv", followers, "follower", progress)
             _messages_json(archive, sent, received, progress)
             if owner.avatar:
-                with owner.avatar.open("rb") as avatar:
-                    suffix = PurePosixPath(owner.avatar.name).suffix
-                    archive.writestr(f"avatar{suffix}", avatar.read())
+                _avatar(archive, owner)
         archive_file.seek(0)
         stamp = timezone.now().strftime("%Y-%m-%d")
         job.file.save(f"microblog-{owner.username}-{stamp}.zip", File(archive_file), save=False)
@@ -115,6 +113,19 @@ def _profile(archive, owner) -> None:
         "address": account_address(owner.username),
     }  # fmt: skip
     archive.writestr("profile.json", json.dumps(profile, ensure_ascii=False, indent=2))
+
+
+def _avatar(archive, owner) -> None:
+    """The avatar file, read from wherever the site keeps it. One missing from the storage
+    (lost, or deleted meanwhile) is left out rather than failing every export; a storage
+    that is down fails this one."""
+    try:
+        with owner.avatar.open("rb") as avatar:
+            data = avatar.read()
+    except FileNotFoundError:
+        logger.warning("Export of %s: avatar %s missing, left out", owner.pk, owner.avatar.name)
+        return
+    archive.writestr(f"avatar{PurePosixPath(owner.avatar.name).suffix}", data)
 
 
 def _json_array(archive, name: str, batches, item, progress) -> None:
