@@ -86,7 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # These three first, so that every response carries the security headers (the 413 too).
+    # Outermost: every request gets its id and its access line, whoever answers it.
+    "core.request_log.RequestLogMiddleware",
+    # These three next, so that every response carries the security headers (the 413 too).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -497,16 +499,30 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
+# Logs go to stdout, as text or one JSON object per line; each record carries the id of the
+# request (or task) that wrote it (core.logs). ACCESS_LOG: one line per request
+# (core.request_log), the server's own access log being off (scripts/serve).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "context": {"()": "core.logs.ContextFilter"},
+    },
+    "formatters": {
+        "text": {"()": "core.logs.TextFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
