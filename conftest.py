@@ -1,6 +1,7 @@
 """Shared test set-up: fast hashing, immediate tasks, media in a temporary folder, factories."""
 
 import base64
+import copy
 import json
 import os
 import socket
@@ -38,12 +39,20 @@ def pytest_configure(config):
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    if settings.SQLITE:
-        from django.db import connections
+    from django.db import connections
 
+    if settings.SQLITE:
         name = str(Path(tempfile.mkdtemp(prefix="microblog-tests-")) / "test.sqlite3")
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
         connections["default"].settings_dict["TEST"]["NAME"] = name
+    # A read replica for the router's tests (core/tests/test_db_router.py): Django's test
+    # mirror of the default database, the same rows through a connection of its own. Only
+    # tests that name it may use it, and nothing routes to it unless a test turns the
+    # router on (DATABASE_REPLICA_URL does that outside tests).
+    if "replica" not in connections.settings:
+        replica = copy.deepcopy(connections["default"].settings_dict)
+        replica["TEST"]["MIRROR"] = "default"
+        connections.settings["replica"] = replica
 
 
 def free_port() -> int:

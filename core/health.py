@@ -1,18 +1,21 @@
 """Health checks for load balancers and orchestrators, as JSON.
 
 /healthz: the process answers (no backing service asked). /readyz: it can serve — the
-database, the cache, Redis (when configured), the task queue being worked (no task waiting
-past QUEUE_LAG_SECONDS) and Elasticsearch (when configured); 503 naming what failed.
+database (and its read replica), the cache, Redis, the task queue being worked (no task
+waiting past QUEUE_LAG_SECONDS) and Elasticsearch, each when configured; 503 naming what
+failed.
 Each check is a single round trip, cheap enough to be called every few seconds.
 """
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
+from django.db import connections as databases
 from django.db.models import Q
 from django.http import JsonResponse
 from django.tasks import task_backends
@@ -36,8 +39,8 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _database() -> None:
-    with connection.cursor() as cursor:
+def _database(alias: str = DEFAULT_DB_ALIAS) -> None:
+    with databases[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
 
 
@@ -73,6 +76,8 @@ def _elasticsearch() -> None:
 def readyz(request):
     """Whether this process can serve: each backing service asked once."""
     checks = {"database": _database, "cache": _cache, "task_queue": _task_queue}
+    if settings.DATABASE_REPLICA_URL:
+        checks["database_replica"] = partial(_database, "replica")
     if settings.REDIS_URL:
         checks["redis"] = _redis
     if settings.ELASTICSEARCH_URL:

@@ -163,6 +163,30 @@ else:
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 10,
     }
+# A read replica of PostgreSQL (streaming replication), for safe requests' reads
+# (core.db_router): same pool treatment, its own pool. A client that wrote reads the
+# primary for DATABASE_REPLICA_PIN_SECONDS (keep it above the replica's usual lag).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    if SQLITE:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database.")
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "pool": dict(DATABASES["default"]["OPTIONS"]["pool"]),
+    }
+    # Tests run against a copy of the primary's test database (Django's test mirror).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    # Decides which database the request reads, before anything reads.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "core.db_router.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: shared cache and channel layer when REDIS_URL is set. Without it the
