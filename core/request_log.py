@@ -11,8 +11,8 @@ full URL where the operator chose to keep it.
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
@@ -33,7 +33,7 @@ def request_id_of(request) -> str:
         sent = request.META.get("HTTP_X_REQUEST_ID", "")
         if SANE_REQUEST_ID.fullmatch(sent):
             return sent
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)  # 32 hex digits, as nginx makes them; cheaper than uuid4
 
 
 def client_address(request) -> str | None:
