@@ -39,20 +39,12 @@ def pytest_configure(config):
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    from django.db import connections
-
     if settings.SQLITE:
+        from django.db import connections
+
         name = str(Path(tempfile.mkdtemp(prefix="microblog-tests-")) / "test.sqlite3")
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
         connections["default"].settings_dict["TEST"]["NAME"] = name
-    # A read replica for the router's tests (core/tests/test_db_router.py): Django's test
-    # mirror of the default database, the same rows through a connection of its own. Only
-    # tests that name it may use it, and nothing routes to it unless a test turns the
-    # router on (DATABASE_REPLICA_URL does that outside tests).
-    if "replica" not in connections.settings:
-        replica = copy.deepcopy(connections["default"].settings_dict)
-        replica["TEST"]["MIRROR"] = "default"
-        connections.settings["replica"] = replica
 
 
 def free_port() -> int:
@@ -91,6 +83,29 @@ def _test_settings(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private"},
         },
     }
+
+
+@pytest.fixture(scope="module")
+def replica_database(django_db_setup):
+    """A "replica" database alias for one module's tests, as Django's test mirror of the
+    default database: the same rows through a connection of its own.
+
+    Added for that module only (and before its tests are set up: a module fixture comes
+    first), since other tests would meet it (`manage.py check` asks every database).
+    Nothing routes to it unless a test turns the router on.
+    """
+    from django.db import connections
+
+    replica = copy.deepcopy(connections["default"].settings_dict)  # the test database's
+    replica["TEST"]["MIRROR"] = "default"
+    connections.settings["replica"] = replica
+    yield
+    connection = connections["replica"]
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()  # pooled connections would keep the test database from going
+    del connections["replica"]
+    del connections.settings["replica"]
 
 
 @pytest.fixture

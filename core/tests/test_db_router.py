@@ -1,9 +1,10 @@
 """The read replica: which database a request, a task or a command reads and writes.
 
-The replica here is Django's test mirror of the default database (conftest.py): the same
-rows through a connection of its own, so each test sees on which connection every query
-ran. Transactional tests: a test wrapped in a transaction would keep its rows from the
-replica's connection, and would send every read to the primary (inside an atomic block).
+The replica here is Django's test mirror of the default database (conftest.py's
+replica_database, for this module only): the same rows through a connection of its own,
+so each test sees on which connection every query ran. Transactional tests: a test
+wrapped in a transaction would keep its rows from the replica's connection, and would
+send every read to the primary (inside an atomic block).
 """
 
 import json
@@ -26,7 +27,10 @@ from core.db_router import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+pytestmark = [
+    pytest.mark.usefixtures("replica_database"),
+    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+]
 
 ROUTER = "core.db_router.ReplicaRouter"
 MIDDLEWARE = "core.db_router.ReplicaMiddleware"
@@ -49,11 +53,6 @@ def routed(settings):
         *settings.MIDDLEWARE[sessions:],
     ]
     settings.DATABASE_REPLICA_PIN_SECONDS = 5
-    yield
-    replica = connections["replica"]
-    replica.close()
-    if hasattr(replica, "close_pool"):
-        replica.close_pool()  # pooled connections would keep the test database from being dropped
 
 
 class Captured:
