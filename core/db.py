@@ -52,10 +52,38 @@ BUSY_ERRORS = (
 
 def is_database_busy(error: Exception) -> bool:
     """Whether a database error means "another writer is in the way; try again soon"."""
+    return _says(error, BUSY_ERRORS)
+
+
+# What the database or psycopg's pool says when the server cannot be reached (stopped,
+# restarting, failed over, or every pooled connection waited for in vain).
+UNAVAILABLE_ERRORS = (
+    "connection failed",
+    "connection refused",
+    "could not connect",
+    "terminating connection",
+    "server closed the connection",
+    "the connection is closed",
+    "the connection is lost",
+    "consuming input failed",
+    "couldn't get a connection",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "unable to open database file",  # SQLite
+)
+
+
+def is_database_unavailable(error: Exception) -> bool:
+    """Whether a database error means "the database cannot be reached now; try again soon"."""
+    return _says(error, UNAVAILABLE_ERRORS)
+
+
+def _says(error: Exception, phrases: tuple[str, ...]) -> bool:
     if not isinstance(error, OperationalError):
         return False
     text = str(error).lower()
-    return any(phrase in text for phrase in BUSY_ERRORS)
+    return any(phrase in text for phrase in phrases)
 
 
 def locked(queryset: QuerySet) -> QuerySet:

@@ -13,8 +13,9 @@ def is_api_request(request) -> bool:
 
 
 # Statuses whose request may itself be what is broken (a bad Host header, a body too large,
-# a failure half-way): their pages render without it, as Django's own error views do.
-UNTRUSTED_REQUEST_STATUSES = {400, 413, 500}
+# a failure half-way, a database that cannot be reached to read the member): their pages
+# render without it, as Django's own error views do.
+UNTRUSTED_REQUEST_STATUSES = {400, 413, 500, 503}
 
 
 def error_response(request, status: int, message: str | None = None, *, headers=None):

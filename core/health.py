@@ -71,6 +71,17 @@ def _elasticsearch() -> None:
         raise ConnectionError("Elasticsearch does not answer")
 
 
+def worker_problem() -> str | None:
+    """What keeps the task workers from working (the database, the queue), or None: the
+    worker container's health check (scripts/healthcheck --worker)."""
+    for name, check in (("database", _database), ("task_queue", _task_queue)):
+        try:
+            check()
+        except Exception as error:  # whatever the failure, this check did not pass
+            return f"{name}: {error}"
+    return None
+
+
 @never_cache
 @require_safe
 def readyz(request):

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.db import is_database_busy
+from core.db import is_database_busy, is_database_unavailable
 from core.errors import error_response
 from core.ratelimit import RateLimited
 
 BUSY_RETRY_AFTER_SECONDS = 2
+UNAVAILABLE_RETRY_AFTER_SECONDS = 5
 
 
 def body_too_large(content_length: str | None) -> bool:
@@ -55,15 +56,34 @@ class TemporaryErrorsMiddleware:
 
     def process_exception(self, request, exception):
         """Turn temporary failures into responses that say when to come back."""
-        if isinstance(exception, RateLimited):
-            return error_response(
-                request, 429, str(exception), headers={"Retry-After": str(exception.retry_after)}
-            )
-        if is_database_busy(exception):
-            return error_response(
-                request,
-                503,
-                _("The site is busy. Nothing was changed; please try again in a moment."),
-                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
-            )
-        return None
+        return temporary_failure_response(request, exception)
+
+
+def temporary_failure_response(request, exception: BaseException):
+    """429 for a rate limit, 503 for a busy or unreachable database; None for other errors.
+
+    Also used by the site's 500 handler, for failures outside views (a session or a member
+    read by a middleware while the database is down).
+    """
+    if isinstance(exception, RateLimited):
+        return error_response(
+            request, 429, str(exception), headers={"Retry-After": str(exception.retry_after)}
+        )
+    if is_database_busy(exception):
+        return error_response(
+            request,
+            503,
+            _("The site is busy. Nothing was changed; please try again in a moment."),
+            headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+        )
+    if is_database_unavailable(exception):
+        return error_response(
+            request,
+            503,
+            _(
+                "The site cannot reach its database just now. Nothing was changed; "
+                "please try again in a moment."
+            ),
+            headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)},
+        )
+    return None

@@ -44,9 +44,8 @@ def secret_key_from_file(path: Path) -> str:
 
 # SECRET_KEY from the environment, else the key kept in SECRET_KEY_FILE (var/secret_key by
 # default), generated on first run. Several machines must share one: set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key_from_file(
-    Path(env.str("SECRET_KEY_FILE", default="") or VAR_DIR / "secret_key")
-)
+SECRET_KEY_FILE = Path(env.str("SECRET_KEY_FILE", default="") or VAR_DIR / "secret_key")
+SECRET_KEY = env.str("SECRET_KEY", default="") or secret_key_from_file(SECRET_KEY_FILE)
 if len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("SECRET_KEY is too short or a placeholder; set a real one.")
 

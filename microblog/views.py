@@ -1,8 +1,11 @@
 """Site-wide error handlers: JSON under /api/, the site's error pages elsewhere."""
 
+import sys
+
 from django.utils.translation import gettext as _
 
 from core.errors import error_response
+from core.middleware import temporary_failure_response
 
 
 def bad_request(request, exception=None):
@@ -33,5 +36,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """500: our fault; ADMINS have been e-mailed."""
+    """500: our fault; ADMINS have been e-mailed. A database that cannot be reached (outside
+    a view, where TemporaryErrorsMiddleware cannot see it) is a 503 instead."""
+    exception = sys.exc_info()[1]
+    if exception is not None and (response := temporary_failure_response(request, exception)):
+        return response
     return error_response(request, 500, _("An unexpected error happened; it has been reported."))

@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from elasticsearch.dsl.connections import connections
 
 from conftest import free_port
+from core.health import worker_problem
 from core.tasks import housekeeping
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,13 @@ def test_readyz_names_an_unreachable_redis_and_elasticsearch(client, settings):
     assert body["status"] == "unavailable"
     assert (body["checks"]["redis"], body["checks"]["elasticsearch"]) == ("failed", "failed")
     assert body["checks"]["database"] == "ok"
+
+
+def test_worker_problem_names_a_queue_nobody_works(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert worker_problem() is None
+    result = housekeeping.enqueue()
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timedelta(minutes=6)
+    )
+    assert worker_problem() == "task_queue: tasks are waiting for a worker"

@@ -1,0 +1,71 @@
+"""A database that cannot be reached (stopped, restarting, every pooled connection waited for
+in vain) is a 503 that says so and when to come back, never a 500: from a view, from a
+middleware, for pages and for the API. The real outage (PostgreSQL stopped under the running
+site) is tests/stack/test_faults.py's."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+from core.db import is_database_busy, is_database_unavailable
+
+pytestmark = pytest.mark.django_db
+
+# What psycopg, its pool and SQLite said in outages on this machine.
+OUTAGES = [
+    'connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+    "Connection refused\n\tIs the server running on that host?",
+    "terminating connection due to administrator command",
+    "couldn't get a connection after 10.00 sec",
+    "the database system is shutting down",
+    "unable to open database file",
+]
+
+
+@pytest.mark.parametrize("text", OUTAGES)
+def test_outages_are_unavailable_not_busy(text):
+    assert is_database_unavailable(OperationalError(text))
+    assert not is_database_busy(OperationalError(text))
+
+
+@pytest.mark.parametrize(
+    "error", [OperationalError("no such table: posts_post"), ValueError("connection failed")]
+)
+def test_other_errors_are_not(error):
+    assert not is_database_unavailable(error)
+
+
+def outage():
+    return OperationalError(OUTAGES[0])
+
+
+def test_a_page_says_the_database_cannot_be_reached(client):
+    with mock.patch("posts.views.explore_posts", side_effect=outage()):
+        response = client.get("/explore/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "cannot reach its database" in response.content.decode()
+
+
+def test_the_api_says_so_in_json(api):
+    with mock.patch("posts.api.explore_posts", side_effect=outage()):
+        response = api.call("get", "/api/explore")
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.json()["message"]
+
+
+def test_a_failure_in_a_middleware_is_a_503_too(client):
+    client.raise_request_exception = False
+    with mock.patch("core.middleware.body_too_large", side_effect=outage()):
+        response = client.get("/explore/")
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.content.decode()
+
+
+def test_other_failures_stay_500s(client):
+    client.raise_request_exception = False
+    bug = OperationalError("no such table: posts_post")
+    with mock.patch("core.middleware.body_too_large", side_effect=bug):
+        response = client.get("/explore/")
+    assert response.status_code == 500
