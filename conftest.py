@@ -2,6 +2,7 @@
 and an S3 server standing in for object storage."""
 
 import base64
+import copy
 import json
 import os
 import socket
@@ -177,6 +178,29 @@ def object_store(settings):
     store.stop()
 
 
+@pytest.fixture(scope="module")
+def replica_database(django_db_setup):
+    """A "replica" database alias for one module's tests, as Django's test mirror of the
+    default database: the same rows through a connection of its own.
+
+    Added for that module only (and before its tests are set up: a module fixture comes
+    first), since other tests would meet it (`manage.py check` asks every database).
+    Nothing routes to it unless a test turns the router on.
+    """
+    from django.db import connections
+
+    replica = copy.deepcopy(connections["default"].settings_dict)  # the test database's
+    replica["TEST"]["MIRROR"] = "default"
+    connections.settings["replica"] = replica
+    yield
+    connection = connections["replica"]
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()  # pooled connections would keep the test database from going
+    del connections["replica"]
+    del connections.settings["replica"]
+
+
 @pytest.fixture
 def user(db):
     """A member who was seen just now (so no last-seen write disturbs query counts)."""
@@ -298,8 +322,10 @@ def api(user, get_token):
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests last: Playwright's event loop stays in the thread once it has run."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    """Browser tests last (the production stack's after them): Playwright's event loop
+    stays in the thread once it has run."""
+    items.sort(key=lambda item: (item.get_closest_marker("e2e") is not None)
+               + 2 * (item.get_closest_marker("stack") is not None))  # fmt: skip
 
 
 def run_with_settings(code="import django; django.setup(); print('started')", **env):

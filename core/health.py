@@ -1,22 +1,24 @@
 """Health checks for load balancers and orchestrators, as JSON.
 
 /healthz: the process answers (no backing service asked). /readyz: it can serve — the
-database, the cache, Redis (when configured), the task queue being worked (no task waiting
-past QUEUE_LAG_SECONDS), Elasticsearch and object storage (when configured); 503 naming
-what failed. Each check is a single round trip, cheap enough to be called every few
-seconds; object storage, billed by the request, is asked at most every
+database (and its read replica), the cache, Redis, the task queue being worked (no task
+waiting past QUEUE_LAG_SECONDS), Elasticsearch and object storage, each when configured;
+503 naming what failed. Each check is a single round trip, cheap enough to be called every
+few seconds; object storage, billed by the request, is asked at most every
 OBJECT_STORAGE_CHECK_SECONDS per process.
 """
 
 import logging
 import time
 from datetime import timedelta
+from functools import partial
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
+from django.db import connections as databases
 from django.db.models import Q
 from django.http import JsonResponse
 from django.tasks import task_backends
@@ -43,8 +45,8 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _database() -> None:
-    with connection.cursor() as cursor:
+def _database(alias: str = DEFAULT_DB_ALIAS) -> None:
+    with databases[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
 
 
@@ -75,15 +77,22 @@ def _elasticsearch() -> None:
         raise ConnectionError("Elasticsearch does not answer")
 
 
-def worker_problem() -> str | None:
-    """What keeps the task workers from working (the database, the queue), or None: the
-    worker container's health check (scripts/healthcheck --worker)."""
-    for name, check in (("database", _database), ("task_queue", _task_queue)):
+def _failures(checks: dict) -> dict[str, Exception]:
+    """Run each check once: those that failed, with their error."""
+    failures = {}
+    for name, check in checks.items():
         try:
             check()
         except Exception as error:  # whatever the failure, this check did not pass
-            return f"{name}: {error}"
-    return None
+            failures[name] = error
+    return failures
+
+
+def worker_problem() -> str | None:
+    """What keeps the task workers from working (the database, the queue), or None: the
+    worker container's health check (scripts/healthcheck --worker)."""
+    failures = _failures({"database": _database, "task_queue": _task_queue})
+    return "; ".join(f"{name}: {error}" for name, error in failures.items()) or None
 
 
 def _object_storages() -> list:
@@ -116,21 +125,18 @@ def _object_storage() -> None:
 def readyz(request):
     """Whether this process can serve: each backing service asked once."""
     checks = {"database": _database, "cache": _cache, "task_queue": _task_queue}
+    if settings.DATABASE_REPLICA_URL:
+        checks["database_replica"] = partial(_database, "replica")
     if settings.REDIS_URL:
         checks["redis"] = _redis
     if settings.ELASTICSEARCH_URL:
         checks["elasticsearch"] = _elasticsearch
     if _object_storages():
         checks["object_storage"] = _object_storage
-    results = {}
-    for name, check in checks.items():
-        try:
-            check()
-        except Exception as error:  # whatever the failure, this check did not pass
-            logger.warning("Readiness: %s failed: %s", name, error)
-            results[name] = "failed"
-        else:
-            results[name] = "ok"
-    ready = all(result == "ok" for result in results.values())
+    failures = _failures(checks)
+    for name, error in failures.items():
+        logger.warning("Readiness: %s failed: %s", name, error)
+    results = {name: "failed" if name in failures else "ok" for name in checks}
+    ready = not failures
     return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results},
                         status=200 if ready else 503)  # fmt: skip

@@ -85,7 +85,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # These three first, so that every response carries the security headers (the 413 too).
+    # Outermost: every request gets its id and its access line, whoever answers it.
+    "core.request_log.RequestLogMiddleware",
+    # These three next, so that every response carries the security headers (the 413 too).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +162,30 @@ else:
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 10,
     }
+# A read replica of PostgreSQL (streaming replication), for safe requests' reads
+# (core.db_router): same pool treatment, its own pool. A client that wrote reads the
+# primary for DATABASE_REPLICA_PIN_SECONDS (keep it above the replica's usual lag).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+if DATABASE_REPLICA_URL:
+    if SQLITE:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database.")
+    DATABASES["replica"]["CONN_MAX_AGE"] = 0
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "pool": dict(DATABASES["default"]["OPTIONS"]["pool"]),
+    }
+    # Tests run against a copy of the primary's test database (Django's test mirror).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+    # Decides which database the request reads, before anything reads.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "core.db_router.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: shared cache and channel layer when REDIS_URL is set. Without it the
@@ -598,16 +624,30 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
+# Logs go to stdout, as text or one JSON object per line; each record carries the id of the
+# request (or task) that wrote it (core.logs). ACCESS_LOG: one line per request
+# (core.request_log), the server's own access log being off (scripts/serve).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "context": {"()": "core.logs.ContextFilter"},
+    },
+    "formatters": {
+        "text": {"()": "core.logs.TextFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
