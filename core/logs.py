@@ -85,3 +85,12 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
         return json.dumps(line, default=str)
+
+
+class NotUnavailable(logging.Filter):
+    """Keep 503 answers (a busy or unreachable database) out of the e-mails to ADMINS: an
+    outage would send one per request. They are still logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a request answered 503."""
+        return getattr(record, "status_code", None) != 503

@@ -186,6 +186,14 @@ if DATABASE_REPLICA_URL:
         MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
         "core.db_router.ReplicaMiddleware",
     )
+# Behind PgBouncer in transaction mode a connection changes hands between transactions: no
+# server-side cursors (QuerySet.iterator() outside a transaction) and no prepared statements
+# (psycopg prepares a query run five times), which would live on the server's connection.
+DATABASE_TRANSACTION_POOLER = env.bool("DATABASE_TRANSACTION_POOLER", default=False)
+if DATABASE_TRANSACTION_POOLER and not SQLITE:
+    for database in DATABASES.values():
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis is optional: shared cache and channel layer when REDIS_URL is set. Without it the
@@ -637,6 +645,7 @@ LOGGING = {
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "context": {"()": "core.logs.ContextFilter"},
+        "not_unavailable": {"()": "core.logs.NotUnavailable"},
     },
     "formatters": {
         "text": {"()": "core.logs.TextFormatter"},
@@ -653,7 +662,7 @@ LOGGING = {
             "class": "django.utils.log.AdminEmailHandler",
             "using": "outgoing",  # straight to the mail server, not through the queue
             "level": "ERROR",
-            "filters": ["require_debug_false"],
+            "filters": ["require_debug_false", "not_unavailable"],
         },
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},

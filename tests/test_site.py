@@ -168,3 +168,16 @@ def test_a_members_error_pages_keep_their_navigation(member_client, user):
     for path in ("/no/such/page/", reverse("post_delete", args=[PostFactory().pk])):
         content = member_client.get(path).content.decode()
         assert user.get_absolute_url() in content  # the navbar still knows who reads
+
+
+def test_behind_a_transaction_pooler_nothing_lives_on_a_server_connection(run_settings):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "database = settings.DATABASES['default']; "
+        "print(database.get('DISABLE_SERVER_SIDE_CURSORS'), "
+        "database['OPTIONS'].get('prepare_threshold', 5))"
+    )
+    url = "postgres://microblog@127.0.0.1:6432/microblog"
+    assert run_settings(code, DATABASE_URL=url).stdout.split() == ["None", "5"]
+    pooled = run_settings(code, DATABASE_URL=url, DATABASE_TRANSACTION_POOLER="true")
+    assert pooled.stdout.split() == ["True", "None"]

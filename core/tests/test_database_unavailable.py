@@ -69,3 +69,14 @@ def test_other_failures_stay_500s(client):
     with mock.patch("core.middleware.body_too_large", side_effect=bug):
         response = client.get("/explore/")
     assert response.status_code == 500
+
+
+def test_an_outage_does_not_mail_the_admins_once_per_request(client, settings, mailoutbox):
+    settings.ADMINS = ["ops@example.com"]
+    client.raise_request_exception = False
+    with mock.patch("posts.views.explore_posts", side_effect=outage()):
+        assert client.get("/explore/").status_code == 503
+    assert mailoutbox == []
+    with mock.patch("posts.views.explore_posts", side_effect=OperationalError("no such table")):
+        assert client.get("/explore/").status_code == 500
+    assert [message.to for message in mailoutbox] == [["ops@example.com"]]
