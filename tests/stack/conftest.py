@@ -4,19 +4,21 @@ their systemd units' commands, on a PostgreSQL cluster and a Redis server of the
 One stack serves every test of this folder; faults (a worker killed, Redis restarted,
 PostgreSQL stopped) are undone by the test that makes them."""
 
+import json
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from deploy.stack import Stack, missing_programs
+from tests.e2e.test_journey import PASSWORD
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "a long and lovely passphrase"
 
 MEMBER = """
 from django.test import Client
@@ -58,6 +60,15 @@ def member_page(browser: Browser, stack: Stack, username: str, **options) -> Pag
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(error))
     return page
+
+
+def exported_posts(page: Page, download_link: Locator, folder: Path) -> list[dict]:
+    """Click an export's Download link: the posts in the archive."""
+    with page.expect_download() as download:
+        download_link.click()
+    archive = folder / "archive.zip"
+    download.value.save_as(archive)
+    return json.loads(zipfile.ZipFile(archive).read("posts.json"))
 
 
 def wait_live(page: Page, stream: str = "member") -> None:

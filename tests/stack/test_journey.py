@@ -2,28 +2,17 @@
 update over the WebSocket through nginx, an avatar served by nginx, an export finished by a
 task worker."""
 
-import json
 import re
-import zipfile
 from io import BytesIO
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.stack.conftest import PASSWORD, wait_live
+from tests.e2e.test_journey import sign_up
+from tests.stack.conftest import exported_posts, wait_live
 
 pytestmark = pytest.mark.stack
-
-
-def sign_up(page, url: str, username: str) -> None:
-    page.goto(f"{url}/accounts/signup/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Email").fill(f"{username}@example.com")
-    page.get_by_label("Password", exact=False).first.fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name=f"Hi, {username}!")).to_be_visible()
 
 
 def test_sign_up_follow_post_live_avatar_export(browser, stack, tmp_path):
@@ -67,10 +56,6 @@ def test_sign_up_follow_post_live_avatar_export(browser, stack, tmp_path):
     at_ana.get_by_role("button", name="Export my data").click()
     download_link = at_ana.get_by_role("link", name="Download")
     expect(download_link).to_be_visible(timeout=30_000)
-    with at_ana.expect_download() as download:
-        download_link.click()
-    archive = tmp_path / "archive.zip"
-    download.value.save_as(archive)
-    posts = json.loads(zipfile.ZipFile(archive).read("posts.json"))
+    posts = exported_posts(at_ana, download_link, tmp_path)
     assert [post["body"] for post in posts] == ["Hello through nginx"]
     at_ana.screenshot(path="/tmp/stack-export.png")
