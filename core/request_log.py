@@ -17,6 +17,7 @@ import time
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject, empty
+from rest_framework.throttling import BaseThrottle
 
 from core.logs import bind_request, unbind
 
@@ -37,13 +38,9 @@ def request_id_of(request) -> str:
 
 
 def client_address(request) -> str | None:
-    """The client's address: the one our nearest proxy saw, as the API's throttles read it."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies and forwarded:
-        addresses = forwarded.split(",")
-        return addresses[-min(proxies, len(addresses))].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the one our nearest proxy saw (NUM_PROXIES, as the API's
+    throttles read it)."""
+    return BaseThrottle().get_ident(request) or None
 
 
 def member_id(request) -> int | None:

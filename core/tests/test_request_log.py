@@ -137,7 +137,9 @@ def test_a_client_cannot_choose_its_request_id_without_a_proxy_of_ours(client, l
 
 @json_logs
 def test_our_proxys_request_id_and_client_address_are_used(client, logs, settings):
+    # One environment variable sets both in production.
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
 
     response = client.get(
         "/healthz", HTTP_X_REQUEST_ID=NGINX_ID, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
