@@ -82,8 +82,11 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
+            **settings.STORAGES["private"],
+            "OPTIONS": {
+                **settings.STORAGES["private"]["OPTIONS"],
+                "location": tmp_path / "private",
+            },
         },
     }
 

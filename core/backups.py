@@ -112,6 +112,12 @@ def backup_create(*, directory: Path, using: str = "default", say: Say = _quiet)
         else:
             facts = _pg_backup(using=using, target=database)
         manifest |= facts
+        if not facts["migrations"]:
+            # Most likely the settings of another database (DATABASE_URL not set here).
+            raise BackupError(
+                "The database holds no migrated tables of this site: is DATABASE_URL set "
+                "as the site's?"
+            )
         say(f"  {_size(database)}; {_summary(facts['rows'])}")
         manifest["media_files"] = _media_backup(target=partial / MEDIA, say=say)
         manifest["secret_key"] = _secret_key_backup(target=partial / SECRET_KEY, say=say)
@@ -253,14 +259,13 @@ def _media_files(root: Path) -> Iterator[Path]:
 
 
 def _secret_key_backup(*, target: Path, say: Say) -> bool:
-    key_file = Path(settings.SECRET_KEY_FILE)
-    if not (key_file.is_file() and key_file.read_text().strip() == settings.SECRET_KEY):
+    if not _uses_key_file():
         say(
             "Secret key: not included (SECRET_KEY is set in the environment: keep it with "
             "your other secrets)."
         )
         return False
-    _write_private(target, key_file.read_text())
+    _write_private(target, Path(settings.SECRET_KEY_FILE).read_text())
     say("Secret key: included (the generated key file; mode 600).")
     return True
 
@@ -565,9 +570,10 @@ def _secret_key_restore(*, source: Path | None, say: Say) -> None:
         say("Secret key: not in the backup; the site keeps its own (SECRET_KEY or its key file).")
         return
     key = source.read_text().strip()
+    if len(key) < 32:
+        raise BackupError(f"The backup's secret key ({source}) is not a key.")
     key_file = Path(settings.SECRET_KEY_FILE)
-    uses_file = key_file.is_file() and key_file.read_text().strip() == settings.SECRET_KEY
-    if not uses_file:
+    if not _uses_key_file():
         say(
             "Secret key: NOT restored, SECRET_KEY is set in the environment and wins. "
             f"Sessions and password-reset links need the backup's key: set SECRET_KEY to the "
@@ -576,6 +582,16 @@ def _secret_key_restore(*, source: Path | None, say: Say) -> None:
         return
     _write_private(key_file, key)
     say(f"Secret key: restored into {key_file} (mode 600).")
+
+
+def _uses_key_file() -> bool:
+    """Whether the site's key is its generated key file's (not SECRET_KEY from the
+    environment, and not another user's file this process cannot read)."""
+    key_file = Path(settings.SECRET_KEY_FILE)
+    try:
+        return key_file.read_text().strip() == settings.SECRET_KEY
+    except OSError:
+        return False
 
 
 def _write_private(path: Path, text: str) -> None:

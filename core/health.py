@@ -9,6 +9,7 @@ OBJECT_STORAGE_CHECK_SECONDS per process.
 """
 
 import logging
+import threading
 import time
 from datetime import timedelta
 from functools import partial
@@ -36,6 +37,7 @@ QUEUE_LAG_SECONDS = 300
 OBJECT_STORAGE_CHECK_SECONDS = 10
 # (endpoint, bucket) -> when it was last asked, and the error it gave or None.
 _buckets_asked: dict[tuple, tuple[float, Exception | None]] = {}
+_bucket_check = threading.Lock()
 
 
 @never_cache
@@ -109,13 +111,19 @@ def _object_storage() -> None:
     for storage in _object_storages():
         bucket = (storage.endpoint_url, storage.bucket_name)
         asked, error = _buckets_asked.get(bucket, (float("-inf"), None))
-        if time.monotonic() - asked >= OBJECT_STORAGE_CHECK_SECONDS:
+        # One check at a time per process; meanwhile the others answer with the last
+        # result: a store that hangs must not hold every request thread.
+        if time.monotonic() - asked >= OBJECT_STORAGE_CHECK_SECONDS and _bucket_check.acquire(
+            blocking=False
+        ):
             try:
                 storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
                 error = None
             except Exception as failure:  # whatever the failure, the bucket cannot serve
                 error = failure
-            _buckets_asked[bucket] = (time.monotonic(), error)
+            finally:
+                _buckets_asked[bucket] = (time.monotonic(), error)
+                _bucket_check.release()
         if error is not None:
             raise ConnectionError(f"bucket {storage.bucket_name}: {error}")
 

@@ -24,6 +24,9 @@ from core.logs import bind_request, unbind
 logger = logging.getLogger(__name__)
 
 HEADER = "X-Request-ID"
+# One-time keys that allauth puts in paths (password reset, e-mail confirmation): anyone
+# reading the log could use them.
+SECRET_IN_PATH = re.compile(r"(/accounts/(?:password/reset/key|confirm-email)/)[^/]+")
 # nginx's $request_id is 32 hexadecimal digits; other proxies send UUIDs or similar tokens.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -87,7 +90,7 @@ class RequestLogMiddleware:
         fields = {
             "method": request.method,
             # Re-quoted: a client's %0A or quote must not start a line or end a field.
-            "path": escape_uri_path(request.path),
+            "path": SECRET_IN_PATH.sub(r"\1…", escape_uri_path(request.path)),
             "status": response.status_code,
             "duration_ms": milliseconds,
             "size": response_size(response),

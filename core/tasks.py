@@ -23,7 +23,9 @@ def retry_later(task, *, attempt: int, **kwargs) -> bool:
     `attempt`. Returns False, what a task that did not do its work returns; logs an error
     when it cannot retry (attempts used up, or a backend that cannot defer)."""
     if attempt + 1 >= MAX_ATTEMPTS or not task.get_backend().supports_defer:
-        logger.error("%s%r failed and will not be retried.", task.name, kwargs)
+        # Not its arguments: an e-mail's text may hold a password-reset link.
+        logger.error("%s failed after %d attempts and will not be retried.", task.name,
+                     attempt + 1)  # fmt: skip
         return False
     delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
     run_after = timezone.now() + timedelta(seconds=delay)

@@ -438,7 +438,13 @@ else:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+            # Members' archives: the site's user only, even where its group may read the
+            # rest of the data (nginx reads the avatars).
+            "OPTIONS": {
+                "location": PRIVATE_FILES_ROOT,
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
         },
     }
 STORAGES |= {

@@ -420,3 +420,17 @@ def test_the_database_password_goes_through_the_environment_only(user, tmp_path,
     assert "--format=custom" in (tmp_path / "argv").read_text()
     assert AWKWARD_PASSWORD not in out.getvalue()
     assert pg_environment(settings_dict={"PASSWORD": password})["PGPASSWORD"] == password
+
+
+def test_a_backup_of_a_database_without_the_site_is_refused(empty_machine, tmp_path):
+    """A backup run without the site's settings (DATABASE_URL not set: an empty database)
+    must fail, not succeed every night with nothing in it."""
+    if not POSTGRES:  # as a command run with the default settings leaves one
+        database = Path(empty_machine["DATABASE_URL"].removeprefix("sqlite:///"))
+        database.parent.mkdir(parents=True)
+        sqlite3.connect(database).execute("CREATE TABLE unrelated (id integer)")
+    result = manage(empty_machine, "backup", str(tmp_path / "backups"))
+    assert result.returncode == 1
+    assert "is DATABASE_URL set" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "backups").glob("microblog-backup-*"))

@@ -256,3 +256,13 @@ def test_an_unknown_log_format_is_refused(run_settings, tmp_path):
 
     assert result.returncode != 0
     assert "LOG_FORMAT must be text or json, not 'bogus'" in result.stderr
+
+
+@json_logs
+def test_one_time_keys_in_paths_are_not_logged(client, logs):
+    client.get("/accounts/password/reset/key/1-dj2uqu-ee04c9c1783a/")
+    client.get("/accounts/confirm-email/MQ:1w2e3r:abcdef/")
+
+    paths = [line["path"] for line in logs.access()]
+    assert paths == ["/accounts/password/reset/key/…/", "/accounts/confirm-email/…/"]
+    assert "ee04c9c1783a" not in logs.text() and "abcdef" not in logs.text()
