@@ -13,7 +13,12 @@ from django.conf import settings
 from deploy.stack import UNITS, unit
 
 NGINX_SITE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "microblog.conf"
-SERVICES = ["microblog-web.service", "microblog-worker@.service", "microblog-housekeeping.service"]
+SERVICES = [
+    "microblog-web.service",
+    "microblog-worker@.service",
+    "microblog-housekeeping.service",
+    "microblog-backup.service",
+]
 
 
 def nginx_site() -> str:
@@ -88,7 +93,7 @@ def test_systemd_accepts_the_units(tmp_path):
     checked = [str(tmp_path / names.get(name, name)) for name in SERVICES]
     result = subprocess.run(
         ["systemd-analyze", "verify", "--man=no", *checked,
-         str(tmp_path / "microblog-housekeeping.timer")],
+         str(tmp_path / "microblog-housekeeping.timer"), str(tmp_path / "microblog-backup.timer")],
         capture_output=True, text=True,
     )  # fmt: skip
     # Settings systemd cannot read are only warned about: any output is a mistake.
@@ -99,7 +104,11 @@ def test_systemd_accepts_the_units(tmp_path):
 def test_units_are_sandboxed_and_write_only_the_data(name):
     service = unit(name)["Service"]
     assert service["ProtectSystem"] == "strict"
-    assert service["ReadWritePaths"] == "/srv/microblog/var"
+    assert service["ReadWritePaths"].split()[0] == "/srv/microblog/var"
+    assert set(service["ReadWritePaths"].split()) <= {
+        "/srv/microblog/var",
+        "/var/backups/microblog",
+    }
     assert service["NoNewPrivileges"] == "true"
     assert service["User"] == "microblog"
 
@@ -119,3 +128,14 @@ def test_housekeeping_runs_daily_and_catches_up():
     assert unit("microblog-housekeeping.service")["Service"]["ExecStart"].endswith(
         "manage.py housekeeping"
     )
+
+
+def test_backups_run_nightly_as_the_site_with_its_settings():
+    """As the site's user and with its environment: run by hand without them, a backup
+    would copy another (empty) database."""
+    service = unit("microblog-backup.service")["Service"]
+    assert service["User"] == "microblog"
+    assert service["EnvironmentFile"] == "/etc/microblog/env"
+    assert service["ExecStart"].endswith("manage.py backup /var/backups/microblog")
+    timer = unit("microblog-backup.timer")["Timer"]
+    assert timer["Persistent"] == "true" and timer["OnCalendar"].endswith("02:00:00")
