@@ -2,6 +2,7 @@
 
 import sys
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import error_response
@@ -39,6 +40,10 @@ def server_error(request):
     """500: our fault; ADMINS have been e-mailed. A database that cannot be reached (outside
     a view, where TemporaryErrorsMiddleware cannot see it) is a 503 instead."""
     exception = sys.exc_info()[1]
-    if exception is not None and (response := temporary_failure_response(request, exception)):
-        return response
-    return error_response(request, 500, _("An unexpected error happened; it has been reported."))
+    # The failure may have come before LocaleMiddleware chose the reader's language.
+    with translation.override(translation.get_language_from_request(request)):
+        if exception is not None and (response := temporary_failure_response(request, exception)):
+            return response
+        return error_response(
+            request, 500, _("An unexpected error happened; it has been reported.")
+        )

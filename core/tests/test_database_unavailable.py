@@ -80,3 +80,11 @@ def test_an_outage_does_not_mail_the_admins_once_per_request(client, settings, m
     with mock.patch("posts.views.explore_posts", side_effect=OperationalError("no such table")):
         assert client.get("/explore/").status_code == 500
     assert [message.to for message in mailoutbox] == [["ops@example.com"]]
+
+
+def test_the_page_speaks_the_readers_language_even_before_it_was_chosen(client):
+    client.raise_request_exception = False
+    with mock.patch("core.middleware.body_too_large", side_effect=outage()):
+        response = client.get("/explore/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 503
+    assert "no puede acceder a su base de datos" in response.content.decode()
