@@ -204,6 +204,19 @@ def replica_database(django_db_setup):
     del connections.settings["replica"]
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory) -> Path:
+    """The static files as production serves them (DEBUG off: hashed names and their
+    manifest), collected from this checkout for the servers and commands tests start."""
+    root = tmp_path_factory.mktemp("static")
+    env = os.environ | {"STATIC_ROOT": str(root), "DEBUG": "false"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=django_settings.BASE_DIR, env=env, check=True,
+    )  # fmt: skip
+    return root
+
+
 @pytest.fixture
 def user(db):
     """A member who was seen just now (so no last-seen write disturbs query counts)."""

@@ -3,6 +3,7 @@ socket (as deploy/compose.yaml runs it) and a worker's broken database."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,11 +28,14 @@ def environment(workdir: Path, **extra) -> dict:
 
 
 @pytest.fixture(scope="module")
-def socket_server(tmp_path_factory):
+def socket_server(tmp_path_factory, collected_static):
     """The site on a unix socket, answering only microblog.example.com; yields its env."""
     workdir = tmp_path_factory.mktemp("socket")
     env = environment(
-        workdir, SOCKET=str(workdir / "web.sock"), ALLOWED_HOSTS=".microblog.example.com"
+        workdir,
+        SOCKET=str(workdir / "web.sock"),
+        ALLOWED_HOSTS=".microblog.example.com",
+        STATIC_ROOT=str(collected_static),  # error pages link hashed static files
     )
     command = [str(ROOT / ".venv" / "bin" / "uvicorn"), "microblog.asgi:application"]
     process = subprocess.Popen(
@@ -40,10 +44,14 @@ def socket_server(tmp_path_factory):
         start_new_session=True,
     )  # fmt: skip
     try:
-        for _ in range(200):
-            if Path(env["SOCKET"]).exists():
-                break
-            time.sleep(0.05)
+        # The socket file appears at bind(), a moment before the server listens.
+        for _ in range(600):
+            with socket.socket(socket.AF_UNIX) as probe:
+                try:
+                    probe.connect(env["SOCKET"])
+                    break
+                except OSError:
+                    time.sleep(0.05)
         yield env
     finally:
         os.killpg(process.pid, signal.SIGTERM)

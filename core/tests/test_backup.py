@@ -89,13 +89,18 @@ def backup_of_this_site(tmp_path) -> Path:
 
 
 @pytest.fixture
-def empty_machine(tmp_path):
+def empty_machine(tmp_path, collected_static):
     """The environment of a new machine: its own VAR_DIR and an empty database."""
     var = tmp_path / "new machine" / "var"
     hidden = {"SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "REDIS_URL", "MEDIA_ROOT",
               "PRIVATE_FILES_ROOT", "ELASTICSEARCH_URL", "DEBUG"}  # fmt: skip
     environment = {k: v for k, v in os.environ.items() if k not in hidden}
-    environment |= {"DJANGO_SETTINGS_MODULE": "microblog.settings", "VAR_DIR": str(var)}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "microblog.settings",
+        "VAR_DIR": str(var),
+        # Installed as `make static` installs it: pages need the collected files' manifest.
+        "STATIC_ROOT": str(collected_static),
+    }
     if not POSTGRES:
         environment["DATABASE_URL"] = f"sqlite:///{var / 'db.sqlite3'}"
         yield environment

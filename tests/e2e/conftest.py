@@ -39,18 +39,6 @@ def signed_in(browser: Browser, url: str, user, **options) -> Page:
     return page
 
 
-@pytest.fixture(scope="session")
-def collected_static(tmp_path_factory) -> Path:
-    """The static files as production serves them, collected from this checkout."""
-    root = tmp_path_factory.mktemp("static")
-    env = os.environ | {"STATIC_ROOT": str(root), "DEBUG": "false"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
-    return root
-
-
 class LiveSite:
     """scripts/serve on a free port; `restart()` stops and starts it again on the same port."""
 
