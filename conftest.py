@@ -5,7 +5,7 @@ import base64
 import copy
 import json
 import os
-import socket
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from core.ratelimit import forget_local_counts
+from deploy.stack import RedisServer, free_port
 from messaging.models import Message, Notification
 from messaging.services.messages import messages_bulk_create
 from messaging.services.notifications import notification_create
@@ -48,13 +49,6 @@ def pytest_configure(config):
         name = str(Path(tempfile.mkdtemp(prefix="microblog-tests-")) / "test.sqlite3")
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
         connections["default"].settings_dict["TEST"]["NAME"] = name
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now, for a server a test starts."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url() -> str:
@@ -401,3 +395,14 @@ def translator_service(request, settings):
     yield stand_in
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a spare port: to stop and start in the middle."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(port=free_port(), log=tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.stop()

@@ -5,14 +5,15 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ROOT
+from common import ROOT  # also puts the checkout on sys.path
+
+from deploy.stack import wait_port
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
@@ -23,13 +24,6 @@ def require_wrk() -> str:
     if path is None:
         sys.exit("make bench needs wrk, the HTTP load generator: apt-get install wrk")
     return path
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -73,14 +67,7 @@ class Server:
             stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        if not wait_port(self.port, timeout=30):
             self.__exit__()
             sys.exit(f"{self.command[0]} did not start: see var/bench-server.log")
         time.sleep(1)  # let every worker start, not only the first to listen

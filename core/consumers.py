@@ -13,8 +13,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import WebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
+from redis.exceptions import RedisError
 
 from core import live
+from core.layer_watch import MembershipWatch
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +97,20 @@ class CableConsumer(ActionCableConsumer):
 
     member_sockets: Counter[int] = Counter()  # open sockets in this process, per member
 
+    async def __call__(self, scope, receive, send):
+        """Channels' loop; if Redis fails under an open socket (restarted, stopped), the
+        socket is closed in order, asking its page to reconnect (and so to join its groups
+        again), instead of being dropped with an error and never counted out."""
+        try:
+            await super().__call__(scope, receive, send)
+        except RedisError as error:  # each socket in turn while Redis is down: no traceback
+            logger.warning("The channel layer failed under an open socket: %s", error)
+            if getattr(self, "ping_task", None) is not None:  # accepted
+                try:
+                    await self._reconnect(reason="server_restart")
+                finally:  # even if the client is gone already
+                    await self.disconnect(1011)
+
     async def connect(self):
         """Accept, greet, and keep the connection alive with pings."""
         user = self.scope.get("user")
@@ -106,6 +122,8 @@ class CableConsumer(ActionCableConsumer):
         await self.accept("actioncable-v1-json")
         await self.send_json({"type": "welcome"})
         self.ping_task = asyncio.get_running_loop().create_task(self._ping())
+        self.watch = MembershipWatch.socket_opened(self.channel_layer)
+        self.generation = self.watch.generation
         if self.member_id:
             self.member_sockets[self.member_id] += 1
             self.sockets_group = live.sockets_group(self.member_id)
@@ -116,6 +134,7 @@ class CableConsumer(ActionCableConsumer):
         if self.ping_task is None:  # refused
             return
         self.ping_task.cancel()
+        self.watch.socket_closed()
         if self.member_id:
             self.member_sockets[self.member_id] -= 1
             if not self.member_sockets[self.member_id]:
@@ -128,11 +147,15 @@ class CableConsumer(ActionCableConsumer):
 
     async def _ping(self):
         """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s.
-        Every GROUPS_RENEWAL_SECONDS the socket also joins its groups again."""
+        Every GROUPS_RENEWAL_SECONDS the socket also joins its groups again, and if the
+        layer forgot them meanwhile (see core.layer_watch) the page is asked to reconnect."""
         renewed = time.monotonic()
         while True:
             await self.send_json({"type": "ping", "message": int(time.time())})
             await asyncio.sleep(settings.LIVE_PING_SECONDS)
+            if self.watch.generation != self.generation:
+                await self._reconnect(reason="server_restart")
+                return
             if time.monotonic() - renewed > GROUPS_RENEWAL_SECONDS:
                 renewed = time.monotonic()
                 for group in self._all_groups():
@@ -167,10 +190,12 @@ class CableConsumer(ActionCableConsumer):
     async def live_recheck(self, event):
         """The member's sessions changed: close this socket unless its session still holds."""
         if not await database_sync_to_async(self._session_holds)():
-            await self.send_json(
-                {"type": "disconnect", "reason": "unauthorized", "reconnect": True}
-            )
-            await self.close()
+            await self._reconnect(reason="unauthorized")
+
+    async def _reconnect(self, *, reason: str) -> None:
+        """Close, asking ActionCable's client to connect again (and so subscribe again)."""
+        await self.send_json({"type": "disconnect", "reason": reason, "reconnect": True})
+        await self.close()
 
     def _session_holds(self) -> bool:
         """Whether this socket's session still signs in the member it was opened by."""

@@ -43,6 +43,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_port(port: int, *, timeout: float = 15) -> bool:
+    """Wait until something listens on 127.0.0.1:`port`; whether it did within `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def missing_programs() -> list[str]:
     """The programs the stack needs that this machine lacks."""
     needed = {"nginx": shutil.which("nginx"), "redis-server": shutil.which("redis-server")}
@@ -127,6 +139,23 @@ class Service:
             process.wait()
 
 
+class RedisServer(Service):
+    """A Redis server on 127.0.0.1:`port` keeping nothing on disk (a cache and pushes only)."""
+
+    def __init__(self, *, port: int, log: Path):
+        command = [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
+                   "--save", "", "--appendonly", "no"]  # fmt: skip
+        super().__init__("redis", command, env=dict(os.environ), cwd=log.parent, log=log)
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self) -> None:
+        """Start it, and wait until it listens."""
+        super().start()
+        if not wait_port(self.port):
+            raise RuntimeError(f"redis-server did not start; see {self.log}")
+
+
 class Stack:
     """nginx, the web server, task workers, PostgreSQL and Redis under `root`."""
 
@@ -168,12 +197,9 @@ class Stack:
     def start(self) -> "Stack":
         """Start everything, run the release steps, and wait until /readyz says ready."""
         self.postgres_start(initialise=True)
-        self.redis = self._service("redis", [
-            shutil.which("redis-server"), "--port", str(self.redis_port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no",
-        ])  # fmt: skip
-        self.redis.start()
-        self._wait_port(self.redis_port)
+        redis = RedisServer(port=self.redis_port, log=self.root / "log" / "redis.log")
+        self.services["redis"] = redis
+        redis.start()
         # The release steps an operator runs before (re)starting the units.
         for step in (["translate", "compile"], ["collectstatic", "--no-input"],
                      ["migrate", "--no-input"]):  # fmt: skip
@@ -339,15 +365,6 @@ class Stack:
                 if parent == Path("/"):
                     break
                 parent.chmod(parent.stat().st_mode | 0o001)
-
-    @staticmethod
-    def _wait_port(port: int) -> None:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.layer_settings import redis_channel_layer
 from microblog.mailers import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -210,28 +211,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A dead Redis fails a push at once (pages catch up when they reconnect). No read
-            # timeout: the layer's receive blocks for 5 s, redis-py 8's default timeout (see
-            # channels_redis 4.3.1's changelog). A thousand pages reconnecting together join
-            # and leave groups at once: redis-py refuses commands over its pool's limit.
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_connect_timeout": 0.5,
-                        "socket_timeout": None,
-                        "max_connections": 1000,
-                    }
-                ],
-                # All the sockets of a web process share one list in Redis: the default
-                # (100 messages waiting) dropped pushes when many arrived at once.
-                "capacity": 5000,
-            },
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {
         "default": {"BACKEND": "core.cache.FailSoftDiskCache", "LOCATION": VAR_DIR / "cache"}

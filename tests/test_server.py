@@ -15,7 +15,7 @@ from django.conf import settings
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from conftest import free_port
+from deploy.stack import free_port, wait_port
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -43,12 +43,7 @@ def server(tmp_path_factory):
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_port(port, timeout=10)
         time.sleep(0.5)  # the second process too
         yield port, log
     finally:

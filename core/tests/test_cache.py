@@ -4,11 +4,6 @@ These tests run a real redis-server of their own on a spare port, stop it in the
 and start it again.
 """
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import cache, caches
 from django.db import transaction
@@ -17,58 +12,20 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from core.ratelimit import RateLimited, rate_limit
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="redis-server is not installed"),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    """A throwaway redis-server that a test can stop and start."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redis(settings):
-    server = RedisServer()
-    server.start()
+def redis(settings, redis_server):
+    """The cache on a Redis of the test's own."""
     settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+            "LOCATION": redis_server.url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    yield server
-    if server.process.poll() is None:
-        server.stop()
+    return redis_server
 
 
 def test_login_pages_and_the_api_survive_a_redis_outage(redis, client, user, basic, caplog):

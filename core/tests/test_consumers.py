@@ -1,18 +1,30 @@
 """The /cable WebSocket: strict about what clients send, honest about subscriptions, and
 the pushes of core.live reaching sockets, from this process and from others."""
 
+import asyncio
 import json
 import time
+import uuid
 
 import pytest
+import redis.asyncio
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from accounts.tests.factories import UserFactory
 from conftest import database_url, run_with_settings
-from core import consumers, live
+from core import consumers, layer_watch, live
 from core.consumers import MAX_SUBSCRIPTIONS
-from core.tests.cable import cable_open, heard, identifier, in_thread, pushed, subscribe
+from core.layer_settings import redis_channel_layer
+from core.tests.cable import (
+    cable_open,
+    heard,
+    identifier,
+    in_thread,
+    pushed,
+    session_of,
+    subscribe,
+)
 
 # Channels closes old database connections around every message: a database must be there.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,6 +53,7 @@ GARBAGE = [
     # django-turbo-helper's own channel, with a name signed by its plain Signer: not served.
     json.dumps({"command": "subscribe", "identifier": TURBO_HELPER_CHANNEL}),
 ]
+RECONNECT = {"type": "disconnect", "reason": "server_restart", "reconnect": True}
 
 
 def push(group: str, html: str) -> None:
@@ -151,7 +164,8 @@ def test_a_socket_leaves_its_groups_when_it_closes():
         assert await subscribe(cable, "explore") == "confirm_subscription"
         assert layer.groups.get("explore")
         await cable.disconnect()
-        assert not layer.groups.get("explore")
+        await asyncio.sleep(0.1)  # the canary of core.layer_watch leaves with the last socket
+        assert layer.groups == {}
 
     async_to_sync(run)()
 
@@ -216,13 +230,9 @@ def layer(request, settings):
     env = {"DATABASE_URL": database_url(), "SECRET_KEY": settings.SECRET_KEY}
     if request.param == "redis":
         redis_url = "redis://127.0.0.1:6379/15"
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "prefix": "microblog-tests"},
-            }
-        }
-        env["REDIS_URL"] = redis_url
+        prefix = f"microblog-tests-{uuid.uuid4().hex}"  # flushed alone by tests that flush
+        settings.CHANNEL_LAYERS = {"default": redis_channel_layer(redis_url, prefix=prefix)}
+        env |= {"REDIS_URL": redis_url, "LAYER_PREFIX": prefix}
     return env
 
 
@@ -232,7 +242,7 @@ def test_a_push_from_another_process_reaches_the_socket(layer):
         "import os, django; django.setup();"
         "from django.conf import settings; from core import live;"
         "os.environ.get('REDIS_URL') and settings.CHANNEL_LAYERS['default']['CONFIG'].update("
-        "prefix='microblog-tests');"
+        "prefix=os.environ['LAYER_PREFIX']);"
         "live.push_on_commit(groups=['explore'], render=lambda: '<p>from afar</p>')"
     )
 
@@ -242,6 +252,94 @@ def test_a_push_from_another_process_reaches_the_socket(layer):
         done = await in_thread(run_with_settings, code, **layer)
         assert done.returncode == 0, done.stderr
         assert await pushed(cable, timeout=5) == "<p>from afar</p>"
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+async def forget_groups(layer: dict) -> None:
+    """What a Redis restart does to memberships; the layer's own connections are left alone,
+    as when redis-py reconnects by itself and no socket hears of the restart."""
+    if "LAYER_PREFIX" not in layer:
+        await get_channel_layer().flush()
+        return
+    client = redis.asyncio.Redis.from_url(layer["REDIS_URL"])
+    keys = [key async for key in client.scan_iter(match=layer["LAYER_PREFIX"] + "*")]
+    await client.delete(*keys)
+    await client.aclose()
+
+
+def test_a_page_whose_groups_the_layer_forgot_is_asked_to_reconnect(layer, monkeypatch, settings):
+    """Redis forgets every membership when it restarts: a page left open would hear nothing."""
+    monkeypatch.setattr(layer_watch, "WATCH_SECONDS", 0.1)
+    monkeypatch.setattr(layer_watch, "ANSWER_SECONDS", 0.5)
+    settings.LIVE_PING_SECONDS = 0.1
+
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        assert await heard(cable, timeout=1) is None  # rounds of the canary: all came back
+        await forget_groups(layer)
+        assert await heard(cable, timeout=3) == RECONNECT
+        assert await heard(cable) == {"type": "closed"}
+        cable = await cable_open()  # ActionCable's client, connecting again
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        await in_thread(push, "explore", "<p>heard again</p>")
+        assert await pushed(cable, timeout=3) == "<p>heard again</p>"
+        assert await heard(cable, timeout=1) is None
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+@pytest.fixture
+def own_redis(settings, redis_server, monkeypatch):
+    """The site's layer on a Redis of the test's own, watched often."""
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(redis_server.url)}
+    monkeypatch.setattr(layer_watch, "WATCH_SECONDS", 0.2)
+    monkeypatch.setattr(layer_watch, "ANSWER_SECONDS", 0.5)
+    settings.LIVE_PING_SECONDS = 0.1
+    return redis_server
+
+
+def test_a_page_left_open_while_redis_restarts_hears_pushes_again(own_redis):
+    """Its groups died with Redis: the page reconnects (so it catches up), and pushes reach
+    it again, the first one too (the pushing process's connections died as well)."""
+
+    async def run():
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        await in_thread(push, "explore", "<p>before</p>")
+        assert await pushed(cable) == "<p>before</p>"
+        await in_thread(own_redis.stop)
+        await in_thread(own_redis.start)
+        assert await heard(cable, timeout=5) == RECONNECT
+        assert await heard(cable) == {"type": "closed"}
+        cable = await cable_open()
+        assert await subscribe(cable, "explore") == "confirm_subscription"
+        await in_thread(push, "explore", "<p>after</p>")
+        assert await pushed(cable) == "<p>after</p>"
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_socket_waiting_on_a_stopped_redis_is_closed_in_order(own_redis):
+    """Not dropped with an error and left counted: closed as any other, its page told to
+    reconnect (which it does once Redis is back)."""
+    member = UserFactory()
+    _client, key = session_of(member)
+
+    async def run():
+        cable = await cable_open(session_key=key)
+        assert consumers.CableConsumer.member_sockets[member.pk] == 1
+        await in_thread(own_redis.stop)
+        assert await heard(cable, timeout=5) == RECONNECT
+        assert await heard(cable) == {"type": "closed"}
+        assert consumers.CableConsumer.member_sockets[member.pk] == 0
+        await in_thread(own_redis.start)
+        cable = await cable_open(session_key=key)
+        assert await subscribe(cable, "explore") == "confirm_subscription"
         await cable.disconnect()
 
     async_to_sync(run)()

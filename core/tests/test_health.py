@@ -9,9 +9,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from elasticsearch.dsl.connections import connections
 
-from conftest import free_port
 from core.health import worker_problem
 from core.tasks import housekeeping
+from deploy.stack import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import default_task_backend
 from django.urls import reverse
 
-from conftest import free_port
 from core.mail import message_from_data, message_to_data
 from core.tasks import mail_send
+from deploy.stack import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Job
 from accounts.tests.factories import UserFactory
-from conftest import free_port
+from deploy.stack import free_port
 from messaging.models import Message, Notification
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory

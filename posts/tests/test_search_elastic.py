@@ -16,7 +16,7 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import NotFoundError
 
 from accounts.tests.factories import UserFactory
-from conftest import free_port
+from deploy.stack import free_port
 from posts.documents import PersonDocument, PostDocument
 from posts.models import Post
 from posts.search import elastic, elastic_index

@@ -11,7 +11,7 @@ from django.tasks import default_task_backend
 from elasticsearch.dsl.connections import connections
 
 from accounts.tests.factories import UserFactory
-from conftest import free_port
+from deploy.stack import free_port
 from posts.documents import PersonDocument, PostDocument
 from posts.search import elastic, elastic_index
 from posts.search.query import search_query_parse

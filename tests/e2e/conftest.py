@@ -6,7 +6,6 @@ WebSocket, as `make run` starts them) on the test database, for pages that are l
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,8 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, Page
 
-from conftest import database_url, free_port
+from conftest import database_url
+from deploy.stack import free_port, wait_port
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -55,12 +55,7 @@ class LiveSite:
                 [str(ROOT / "scripts" / "serve")], cwd=ROOT, env=self.env, stdout=output,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        for _ in range(150):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_port(self.port)
         time.sleep(0.5)  # the second process too
 
     def stop(self) -> None:
