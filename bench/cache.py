@@ -13,7 +13,9 @@ import statistics
 import sys
 
 from common import ROOT, add_database_argument, bench_environment, seed
-from load import Server, free_port, require_wrk, wrk
+from load import Server, require_wrk, wrk
+
+from deploy.stack import free_port
 
 
 def main() -> None:

@@ -35,7 +35,9 @@ from http.cookiejar import CookieJar
 
 import websockets
 from common import PYTHON, ROOT, bench_environment, manage
-from load import Server, free_port
+from load import Server
+
+from deploy.stack import free_port
 
 FOLLOWERS = 1000
 ROUNDS = 5

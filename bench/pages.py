@@ -22,7 +22,9 @@ import sys
 import time
 
 from common import ROOT, add_database_argument, bench_environment, manage, seed
-from load import Server, free_port, require_wrk, wrk
+from load import Server, require_wrk, wrk
+
+from deploy.stack import free_port
 
 ORIGINAL_FLOOR = 1911.0
 # (label, key of the URL below, the Flask original's requests/s, goal: ours ÷ original)
