@@ -105,7 +105,7 @@ class CableConsumer(ActionCableConsumer):
             await super().__call__(scope, receive, send)
         except RedisError as error:  # each socket in turn while Redis is down: no traceback
             logger.warning("The channel layer failed under an open socket: %s", error)
-            if getattr(self, "ping_task", None) is not None:  # accepted
+            if getattr(self, "ping_task", None) is not None:  # accepted, not counted out yet
                 try:
                     await self._reconnect(reason="server_restart")
                 finally:  # even if the client is gone already
@@ -131,9 +131,10 @@ class CableConsumer(ActionCableConsumer):
 
     async def disconnect(self, code):
         """Stop pinging and leave every group (the layer would keep them for a day)."""
-        if self.ping_task is None:  # refused
+        if self.ping_task is None:  # refused, or counted out already
             return
         self.ping_task.cancel()
+        self.ping_task = None
         self.watch.socket_closed()
         if self.member_id:
             self.member_sockets[self.member_id] -= 1
