@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from accounts.avatars import avatar_from_upload
 from accounts.forms import AdminLoginForm, AdminPasswordChangeForm
 from accounts.models import User
 from accounts.permissions import can_manage_user, can_set_password, manageable_users
-from accounts.services import users_active_set
+from accounts.services import avatar_store, users_active_set
 from core.files import file_delete_quietly
 from core.ratelimit import RateLimited, rate_limit
 from social.selectors import follow_neighbour_ids
@@ -45,6 +46,18 @@ class UserAdminForm(UserChangeForm):
         except RateLimited as error:
             raise ValidationError(str(error)) from None
         return avatar_from_upload(avatar)
+
+    def _post_clean(self):
+        """Once everything else is valid, store a new avatar: a storage that is down is an
+        error of the field (not a server error), and a form refused for another reason
+        leaves no file behind."""
+        super()._post_clean()
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, ContentFile) and not self._errors:
+            try:
+                avatar_store(user=self.instance, avatar=avatar)
+            except ValidationError as error:
+                self.add_error("avatar", error)
 
 
 @admin.register(User)

@@ -107,8 +107,12 @@ def user_update(
         _validate_username(username)
     raise_uniqueness_errors(username=username, email=email, exclude_pk=user.pk)
     old_avatar = user.avatar.name or None
-    # First, so that a storage that is down changes nothing.
-    stored = _avatar_store(user=user, avatar=avatar) if avatar is not None else None
+    stored = None
+    if avatar is not None:  # first, so that a storage that is down changes nothing
+        try:
+            stored = avatar_store(user=user, avatar=avatar)
+        except ValidationError as error:
+            raise ValidationError({"avatar": error.error_list}) from None
     if username is not None:
         user.username = username
     if about_me is not None:
@@ -140,15 +144,15 @@ def user_update(
     return user
 
 
-def _avatar_store(*, user: User, avatar) -> str:
-    """Put the new avatar in storage (not yet on the account's row); its name, or a
-    ValidationError of the "avatar" field when the storage fails."""
+def avatar_store(*, user: User, avatar) -> str:
+    """Put a new avatar in storage (not yet on the account's row); its name, or a
+    ValidationError when the storage fails."""
     try:
         user.avatar.save("avatar.webp", avatar, save=False)
     except STORAGE_FAILURES:
         logger.warning("Avatar of %s not stored", user.pk, exc_info=True)
         raise ValidationError(
-            {"avatar": _("Your avatar could not be stored just now. Please try again later.")}
+            _("Your avatar could not be stored just now. Please try again later.")
         ) from None
     return user.avatar.name
 

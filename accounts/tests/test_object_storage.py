@@ -16,6 +16,7 @@ from PIL import Image
 
 from accounts.models import Job, User
 from accounts.tasks import account_delete
+from accounts.tests.factories import UserFactory
 from accounts.tests.test_profile import image_upload
 from core.housekeeping import housekeeping_run
 
@@ -152,6 +153,24 @@ def test_housekeeping_keeps_an_archive_it_could_not_delete_for_its_next_run(
     housekeeping_run()
     assert object_store.keys("private/") == []
     assert not Job.objects.filter(pk=expired.pk).exists()
+
+
+def test_in_the_admin_a_store_that_is_down_is_an_error_of_the_avatar_field(
+    object_store, admin_client, user
+):
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = {"username": "renamed", "email": user.email, "is_active": "on",
+            "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}  # fmt: skip
+    other = UserFactory()
+    refused = admin_client.post(url, form | {"username": other.username, "avatar": image_upload()})
+    assert "already exists" in refused.content.decode()
+    assert object_store.keys("media/") == []  # refused for its name: no file was stored
+    object_store.stop()
+    response = admin_client.post(url, form | {"avatar": image_upload()})
+    assert response.status_code == 200  # the form again, not an error page
+    assert "Your avatar could not be stored just now" in response.content.decode()
+    user.refresh_from_db()
+    assert user.username != "renamed" and not user.avatar
 
 
 def test_an_avatar_replaced_or_cleared_in_the_admin_leaves_no_object_behind(
