@@ -94,3 +94,14 @@ class NotUnavailable(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """False for a request answered 503."""
         return getattr(record, "status_code", None) != 503
+
+
+class WithoutTraceback(logging.Filter):
+    """Leave the traceback out: a scanner's wrong Host header says all in one line, and the
+    traceback of each would bury the operator's logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, without its exception's traceback."""
+        record.exc_info = None
+        record.exc_text = None
+        return True

@@ -632,6 +632,7 @@ LOGGING = {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "context": {"()": "core.logs.ContextFilter"},
         "not_unavailable": {"()": "core.logs.NotUnavailable"},
+        "without_traceback": {"()": "core.logs.WithoutTraceback"},
     },
     "formatters": {
         "text": {"()": "core.logs.TextFormatter"},
@@ -643,6 +644,12 @@ LOGGING = {
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
             "filters": ["context"],
+        },
+        "stdout_one_line": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "without_traceback"],
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
@@ -661,8 +668,13 @@ LOGGING = {
             "propagate": False,
         },
         # Suspicious requests (a wrong Host header, too many fields...) are a scanner's,
-        # not a bug: log them, never e-mail them (anyone could fill the admins' inbox).
-        "django.security": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        # not a bug: log them in a line each, never e-mail them (anyone could fill the
+        # admins' inbox).
+        "django.security": {
+            "handlers": ["stdout_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         # The Elasticsearch client logs every request at INFO.
         "elastic_transport": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },

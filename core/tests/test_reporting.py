@@ -1,5 +1,6 @@
 """Error reports: never a credential in an e-mail, never an e-mail per scanner request."""
 
+import io
 import logging
 
 import pytest
@@ -48,11 +49,19 @@ def test_a_500_report_carries_no_redis_password(settings):
     assert SECRET not in everything
 
 
-def test_a_bad_host_header_sends_no_email(client, settings):
+def test_a_bad_host_header_sends_no_email_and_logs_one_line(client, settings):
     settings.ADMINS = ["ops@example.com"]
-    for _ in range(3):
-        assert client.get("/explore/", HTTP_HOST="evil.example").status_code == 400
+    handler = logging.getLogger("django.security").handlers[0]  # the site's (pytest adds its own)
+    output = io.StringIO()
+    previous = handler.setStream(output)
+    try:
+        for _ in range(3):
+            assert client.get("/explore/", HTTP_HOST="evil.example").status_code == 400
+    finally:
+        handler.setStream(previous)
     assert mail.outbox == []
+    lines = output.getvalue().splitlines()
+    assert len(lines) == 3 and "Invalid HTTP_HOST header: 'evil.example'" in lines[0]
 
 
 def test_a_bad_host_under_the_api_is_the_json_error(client):
