@@ -54,8 +54,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # daphne first: its runserver speaks HTTP and WebSocket (ASGI).
-    "daphne",
+    # daphne first, for `make dev` (DEBUG): its runserver speaks HTTP and WebSocket (ASGI).
+    # Not in production (uvicorn serves), where its Twisted would cost each process 16 MB.
+    *(["daphne"] if DEBUG else []),
     # Django
     "django.contrib.admin",
     "django.contrib.auth",

@@ -110,6 +110,15 @@ class TestSettings:
         development = run_settings(code, DEBUG="true", SECRET_KEY="x" * 50)
         assert "BrowsableAPIRenderer" in development.stdout
 
+    def test_daphne_and_twisted_only_for_the_development_server(self, run_settings):
+        """uvicorn serves in production: Twisted would cost every process 16 MB for nothing."""
+        code = (
+            "import sys, django; django.setup(); import microblog.asgi; "
+            "print('twisted' in sys.modules)"
+        )
+        assert run_settings(code, DEBUG="false", SECRET_KEY="x" * 50).stdout.split() == ["False"]
+        assert run_settings(code, DEBUG="true", SECRET_KEY="x" * 50).stdout.split() == ["True"]
+
     def test_starts_with_nothing_configured(self, run_settings):
         assert run_settings().returncode == 0
 
