@@ -6,6 +6,7 @@ works with no configuration at all; production refuses to start without a real s
 
 import os
 import secrets
+from hashlib import blake2b
 from pathlib import Path
 
 import environ
@@ -203,19 +204,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite files on SQLite (one machine), the database on PostgreSQL (every machine). All
 # fail soft.
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache and the pushes belong to one database: another database used from this checkout
+# (a bench's, a test server's) or another site on the same Redis (a staging site) never
+# reads this one's counts and limits, nor hears its pushes.
+_site = DATABASES["default"]
+SITE_KEY = blake2b(
+    f"{_site['ENGINE']} {_site.get('HOST', '')} {_site.get('PORT', '')} {_site['NAME']}".encode(),
+    digest_size=4,
+).hexdigest()
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": SITE_KEY,
             # A dead or unreachable Redis costs a request at most this, not a hang.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, prefix=f"asgi-{SITE_KEY}")}
 else:
     CACHES = {
-        "default": {"BACKEND": "core.cache.FailSoftDiskCache", "LOCATION": VAR_DIR / "cache"}
+        "default": {
+            "BACKEND": "core.cache.FailSoftDiskCache",
+            "LOCATION": VAR_DIR / "cache",
+            "KEY_PREFIX": SITE_KEY,
+        }
         if SQLITE
         else {"BACKEND": "core.cache.FailSoftDatabaseCache", "LOCATION": "microblog_cache"}
     }

@@ -100,6 +100,19 @@ class TestSettings:
         assert "FailSoftDatabaseCache" in setting_with("CACHES", DATABASE_URL="postgres://u@h/db")
         assert "FailSoftRedisCache" in setting_with("CACHES", REDIS_URL="redis://h:6379/0")
 
+    def test_the_cache_and_the_pushes_belong_to_one_database(self, setting_with):
+        """A bench's or a test server's database on this checkout, or a staging site on the
+        same Redis, never reads this site's counts nor hears its pushes."""
+        site = {"DATABASE_URL": "sqlite:////srv/site/db.sqlite3", "REDIS_URL": "redis://h/0"}
+        other = site | {"DATABASE_URL": "sqlite:////tmp/bench/db.sqlite3"}
+        key = setting_with("SITE_KEY", **site)
+        assert setting_with("SITE_KEY", **site) == key  # every process of the site agrees
+        assert setting_with("SITE_KEY", **other) != key
+        assert f"'KEY_PREFIX': {key}" in setting_with("CACHES", **site)
+        assert f"'prefix': 'asgi-{key[1:-1]}'" in setting_with("CHANNEL_LAYERS", **site)
+        on_disk = setting_with("CACHES", DATABASE_URL=site["DATABASE_URL"])
+        assert f"'KEY_PREFIX': {key}" in on_disk
+
     def test_browsable_api_only_while_debugging(self, run_settings):
         code = (
             "import django; django.setup(); from django.conf import settings; "
