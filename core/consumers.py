@@ -96,20 +96,21 @@ class CableConsumer(ActionCableConsumer):
     """
 
     member_sockets: Counter[int] = Counter()  # open sockets in this process, per member
+    closing = False  # once closed from this end, nothing more is sent
 
     async def __call__(self, scope, receive, send):
-        """Channels' loop; if Redis fails under an open socket (restarted, stopped), the
-        socket is closed in order, asking its page to reconnect (and so to join its groups
-        again), instead of being dropped with an error and never counted out."""
+        """Channels' loop, after which the socket is always counted out, however it ended (a
+        client gone while a frame was sent ends it with an error that nothing logs). If
+        Redis fails under it (restarted, stopped), its page is asked to reconnect (and so to
+        join its groups again) instead of the socket being dropped with an error."""
         try:
             await super().__call__(scope, receive, send)
         except RedisError as error:  # each socket in turn while Redis is down: no traceback
             logger.warning("The channel layer failed under an open socket: %s", error)
             if getattr(self, "ping_task", None) is not None:  # accepted, not counted out yet
-                try:
-                    await self._reconnect(reason="server_restart")
-                finally:  # even if the client is gone already
-                    await self.disconnect(1011)
+                await self._reconnect(reason="server_restart")
+        finally:
+            await self.disconnect(1011)
 
     async def connect(self):
         """Accept, greet, and keep the connection alive with pings."""
@@ -131,7 +132,7 @@ class CableConsumer(ActionCableConsumer):
 
     async def disconnect(self, code):
         """Stop pinging and leave every group (the layer would keep them for a day)."""
-        if self.ping_task is None:  # refused, or counted out already
+        if getattr(self, "ping_task", None) is None:  # refused, or counted out already
             return
         self.ping_task.cancel()
         self.ping_task = None
@@ -143,24 +144,46 @@ class CableConsumer(ActionCableConsumer):
         try:
             for group in self._all_groups():
                 await self.channel_layer.group_discard(group, self.channel_name)
-        except Exception:  # Redis busy or gone: its memberships expire by themselves
-            logger.warning("Could not leave the groups of a closed socket", exc_info=True)
+        except RedisError as error:  # Redis gone: a restart forgets them, else they expire
+            logger.warning("Could not leave the groups of a closed socket: %s", error)
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        """Send a frame, unless the socket is closing (a push that comes meanwhile is
+        dropped: ASGI servers refuse to send after the close)."""
+        if not self.closing:
+            await super().send(text_data, bytes_data, close)
+
+    async def close(self, code=None, reason=None):
+        """Close from the server's end, once."""
+        if not self.closing:
+            self.closing = True
+            await super().close(code, reason)
 
     async def _ping(self):
         """ActionCable's client reconnects after 6 s without a ping; proxies after 55-60 s.
         Every GROUPS_RENEWAL_SECONDS the socket also joins its groups again, and if the
         layer forgot them meanwhile (see core.layer_watch) the page is asked to reconnect."""
         renewed = time.monotonic()
-        while True:
-            await self.send_json({"type": "ping", "message": int(time.time())})
-            await asyncio.sleep(settings.LIVE_PING_SECONDS)
-            if self.watch.generation != self.generation:
-                await self._reconnect(reason="server_restart")
-                return
-            if time.monotonic() - renewed > GROUPS_RENEWAL_SECONDS:
-                renewed = time.monotonic()
-                for group in self._all_groups():
-                    await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            while True:
+                await self.send_json({"type": "ping", "message": int(time.time())})
+                await asyncio.sleep(settings.LIVE_PING_SECONDS)
+                if self.watch.generation != self.generation:
+                    await self._reconnect(reason="server_restart")
+                    return
+                if time.monotonic() - renewed > GROUPS_RENEWAL_SECONDS:
+                    renewed = time.monotonic()
+                    await self._renew_groups()
+        except OSError:  # the client is gone: the socket's end is under way
+            return
+
+    async def _renew_groups(self) -> None:
+        """Join this socket's groups again, before the layer forgets them."""
+        try:
+            for group in self._all_groups():
+                await self.channel_layer.group_add(group, self.channel_name)
+        except RedisError as error:  # Redis gone: the watch tells the page when it is back
+            logger.warning("Could not renew the groups of a socket: %s", error)
 
     def _all_groups(self) -> set[str]:
         """Every group this socket is in: its subscriptions', and its member's sockets'."""

@@ -10,12 +10,14 @@ import pytest
 import redis.asyncio
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from uvicorn.protocols.utils import ClientDisconnected
 
 from accounts.tests.factories import UserFactory
 from conftest import database_url, run_with_settings
 from core import consumers, layer_watch, live
 from core.consumers import MAX_SUBSCRIPTIONS
 from core.layer_settings import redis_channel_layer
+from core.tests import cable as cable_module
 from core.tests.cable import (
     cable_open,
     heard,
@@ -25,6 +27,7 @@ from core.tests.cable import (
     session_of,
     subscribe,
 )
+from microblog.asgi import application
 
 # Channels closes old database connections around every message: a database must be there.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -257,31 +260,33 @@ def test_a_push_from_another_process_reaches_the_socket(layer):
     async_to_sync(run)()
 
 
-async def forget_groups(layer: dict) -> None:
+@pytest.fixture
+def own_redis(settings, redis_server, monkeypatch):
+    """The site's layer on a Redis of the test's own, watched often."""
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(redis_server.url)}
+    monkeypatch.setattr(layer_watch, "WATCH_SECONDS", 0.2)
+    monkeypatch.setattr(layer_watch, "RETRY_SECONDS", 0.2)
+    settings.LIVE_PING_SECONDS = 0.1
+    return redis_server
+
+
+async def flush(redis_server) -> None:
     """What a Redis restart does to memberships; the layer's own connections are left alone,
     as when redis-py reconnects by itself and no socket hears of the restart."""
-    if "LAYER_PREFIX" not in layer:
-        await get_channel_layer().flush()
-        return
-    client = redis.asyncio.Redis.from_url(layer["REDIS_URL"])
-    keys = [key async for key in client.scan_iter(match=layer["LAYER_PREFIX"] + "*")]
-    await client.delete(*keys)
+    client = redis.asyncio.Redis.from_url(redis_server.url)
+    await client.flushall()
     await client.aclose()
 
 
-def test_a_page_whose_groups_the_layer_forgot_is_asked_to_reconnect(layer, monkeypatch, settings):
-    """Redis forgets every membership when it restarts: a page left open would hear nothing."""
-    monkeypatch.setattr(layer_watch, "WATCH_SECONDS", 0.1)
-    monkeypatch.setattr(layer_watch, "ANSWER_SECONDS", 0.5)
-    settings.LIVE_PING_SECONDS = 0.1
-
+def test_a_page_whose_groups_redis_forgot_is_asked_to_reconnect(own_redis):
     async def run():
         cable = await cable_open()
         assert await subscribe(cable, "explore") == "confirm_subscription"
-        assert await heard(cable, timeout=1) is None  # rounds of the canary: all came back
-        await forget_groups(layer)
+        assert await heard(cable, timeout=1) is None  # rounds of the watch: nothing lost
+        await flush(own_redis)
         assert await heard(cable, timeout=3) == RECONNECT
         assert await heard(cable) == {"type": "closed"}
+        await cable.disconnect()
         cable = await cable_open()  # ActionCable's client, connecting again
         assert await subscribe(cable, "explore") == "confirm_subscription"
         await in_thread(push, "explore", "<p>heard again</p>")
@@ -292,14 +297,16 @@ def test_a_page_whose_groups_the_layer_forgot_is_asked_to_reconnect(layer, monke
     async_to_sync(run)()
 
 
-@pytest.fixture
-def own_redis(settings, redis_server, monkeypatch):
-    """The site's layer on a Redis of the test's own, watched often."""
-    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(redis_server.url)}
-    monkeypatch.setattr(layer_watch, "WATCH_SECONDS", 0.2)
-    monkeypatch.setattr(layer_watch, "ANSWER_SECONDS", 0.5)
-    settings.LIVE_PING_SECONDS = 0.1
-    return redis_server
+def test_the_watch_renews_its_own_membership(own_redis, settings):
+    """Layers forget memberships after group_expiry: the canary's is renewed, not lost."""
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["group_expiry"] = 1
+
+    async def run():
+        cable = await cable_open()
+        assert await heard(cable, timeout=2.5) is None  # no page asked to reconnect
+        await cable.disconnect()
+
+    async_to_sync(run)()
 
 
 def test_a_page_left_open_while_redis_restarts_hears_pushes_again(own_redis):
@@ -340,6 +347,42 @@ def test_a_socket_waiting_on_a_stopped_redis_is_closed_in_order(own_redis):
         await in_thread(own_redis.start)
         cable = await cable_open(session_key=key)
         assert await subscribe(cable, "explore") == "confirm_subscription"
+        await cable.disconnect()
+
+    async_to_sync(run)()
+
+
+def test_a_socket_whose_client_vanished_mid_frame_is_counted_out(monkeypatch):
+    """uvicorn raises ClientDisconnected when a frame goes to a client that is gone, and
+    swallows it: the socket must still leave its groups and free its member's slot."""
+    member = UserFactory()
+    _client, key = session_of(member)
+    gone = False
+
+    async def vanishing(scope, receive, send):
+        async def send_or_fail(message):
+            if gone and message["type"] == "websocket.send":
+                raise ClientDisconnected
+            await send(message)
+
+        await application(scope, receive, send_or_fail)
+
+    monkeypatch.setattr(cable_module, "application", vanishing)
+
+    async def run():
+        nonlocal gone
+        layer = get_channel_layer()
+        await layer.flush()  # memberships of sockets earlier tests left behind
+        for _ in range(consumers.MAX_MEMBER_SOCKETS + 1):
+            cable = await cable_open(session_key=key)
+            gone = True
+            await cable.send_json_to({"command": "subscribe", "identifier": identifier("explore")})
+            with pytest.raises(ClientDisconnected):
+                await cable.receive_output(timeout=1)
+            gone = False
+            assert consumers.CableConsumer.member_sockets[member.pk] == 0
+        assert not any(layer.groups.values())
+        cable = await cable_open(session_key=key)  # not refused: no slot was lost
         await cable.disconnect()
 
     async_to_sync(run)()
