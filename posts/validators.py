@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.text import short_text
-from posts.languages import post_languages
+from posts.languages import POST_LANGUAGES
 
 
 def normalize_post_body(body: str) -> str:
@@ -30,7 +30,7 @@ def validate_post_language(language: str | None) -> str | None:
     """A language a post may have (posts.languages), None for "not known", or raise."""
     if not language:
         return None
-    if language not in post_languages():
+    if language not in POST_LANGUAGES:
         raise ValidationError(
             _("“%(language)s” is not a language posts can have.") % {"language": language[:35]},
             code="language",

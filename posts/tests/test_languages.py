@@ -2,10 +2,12 @@
 author on the site and through the API, shown on the post."""
 
 import pytest
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from posts import languages
 from posts.languages import language_choices, language_detect
 from posts.models import Post
 from posts.services import post_create, post_language_set, posts_bulk_create
@@ -123,3 +125,18 @@ class TestApi:
         theirs = PostFactory(author=other_user)
         assert api.call("patch", f"/api/posts/{theirs.pk}", {"language": "nl"}).status_code == 403
         assert api.call("patch", f"/api/posts/{post.pk}", {}).status_code == 400
+
+
+def test_the_written_out_languages_are_those_the_model_tells_and_django_names():
+    known = set(LANG_INFO) | set(languages.NAMED_AS)
+    told = {code for code in languages._identifier().nb_classes if code in known}
+    assert told == languages.POST_LANGUAGES
+
+
+def test_offering_the_choice_of_languages_does_not_load_the_model():
+    """The compose box on every home page; the model costs 76 MB and 0.6 s."""
+    languages._identifier.cache_clear()
+    languages._choices_in.cache_clear()
+    with translation.override("de"):
+        assert ("fr", "Französisch") in language_choices()
+    assert languages._identifier.cache_info().currsize == 0
