@@ -160,10 +160,15 @@ else:
     # (room for each, so none waits for another's). Budget: web processes x
     # DATABASE_POOL_SIZE + workers < max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A connection is checked as it leaves the pool (one empty query): after PostgreSQL
+    # restarts, each pooled connection it cut would otherwise fail a request with a 503.
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 10,
+        "check": ConnectionPool.check_connection,
     }
 # A read replica of PostgreSQL (streaming replication), for safe requests' reads
 # (core.db_router): same pool treatment, its own pool. A client that wrote reads the

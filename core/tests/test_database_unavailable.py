@@ -5,8 +5,10 @@ site) is tests/stack/test_faults.py's."""
 
 from unittest import mock
 
+import psycopg
 import pytest
-from django.db import OperationalError
+from django.conf import settings
+from django.db import OperationalError, connection
 
 from core.db import is_database_busy, is_database_unavailable
 
@@ -88,3 +90,19 @@ def test_the_page_speaks_the_readers_language_even_before_it_was_chosen(client):
         response = client.get("/explore/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 503
     assert "no puede acceder a su base de datos" in response.content.decode()
+
+
+@pytest.mark.skipif(settings.SQLITE, reason="PostgreSQL's connection pool")
+@pytest.mark.django_db(transaction=True)
+def test_pooled_connections_cut_by_a_database_restart_fail_no_request(client):
+    """A restart of PostgreSQL cuts every pooled connection: each is checked as it leaves
+    the pool and replaced, instead of failing a visitor's request with a 503."""
+    assert client.get("/explore/").status_code == 200  # its connection back in the pool
+    connection.close()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute(  # what a restart does to every connection but this one
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    for _ in range(3):
+        assert client.get("/explore/").status_code == 200
