@@ -229,7 +229,8 @@ def test_a_replica_url_wires_the_replica(setting_with):
         "DATABASE_REPLICA_URL": "postgres://app@replica.example:5432/microblog",
         "DATABASE_POOL_SIZE": "7",
     }
-    replica = literal_eval(setting_with("DATABASES", **env))["replica"]
+    replica = literal_eval(setting_with("DATABASES['replica'] | {'OPTIONS': None}", **env))
+    pool = "DATABASES['replica']['OPTIONS']['pool']"
     middleware = literal_eval(setting_with("MIDDLEWARE", **env))
 
     assert (replica["HOST"], replica["NAME"], replica["CONN_MAX_AGE"]) == (
@@ -237,7 +238,14 @@ def test_a_replica_url_wires_the_replica(setting_with):
         "microblog",
         0,
     )
-    assert replica["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 7, "timeout": 10}
+    assert literal_eval(setting_with(f"{pool} | {{'check': None}}", **env)) == {
+        "min_size": 1,
+        "max_size": 7,
+        "timeout": 10,
+        "check": None,
+    }
+    check = setting_with(f"{pool}['check'].__qualname__", **env)
+    assert check == "'ConnectionPool.check_connection'"
     assert literal_eval(setting_with("DATABASE_ROUTERS", **env)) == [ROUTER]
     sessions = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
     assert middleware[sessions - 1] == MIDDLEWARE
