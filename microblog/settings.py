@@ -162,12 +162,17 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A connection is checked as it leaves the pool (one empty query): after PostgreSQL
     # restarts, each pooled connection it cut would otherwise fail a request with a 503.
+    # While the database is down a request waits `timeout` for a connection, then gets
+    # the 503 page; the pool's own attempts to reconnect back off (1, 2, 4, 8 s...) for
+    # `reconnect_timeout` only, after which the next request tries at once: with psycopg's
+    # five minutes, the site stayed down for as long as the outage had lasted, or longer.
     from psycopg_pool import ConnectionPool
 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
-        "timeout": 10,
+        "timeout": 5,
+        "reconnect_timeout": 5,
         "check": ConnectionPool.check_connection,
     }
 # A read replica of PostgreSQL (streaming replication), for safe requests' reads

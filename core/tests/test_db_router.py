@@ -241,7 +241,8 @@ def test_a_replica_url_wires_the_replica(setting_with):
     assert literal_eval(setting_with(f"{pool} | {{'check': None}}", **env)) == {
         "min_size": 1,
         "max_size": 7,
-        "timeout": 10,
+        "timeout": 5,
+        "reconnect_timeout": 5,
         "check": None,
     }
     check = setting_with(f"{pool}['check'].__qualname__", **env)
