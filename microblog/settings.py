@@ -161,19 +161,19 @@ else:
     # DATABASE_POOL_SIZE + workers < max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A connection is checked as it leaves the pool (one empty query): after PostgreSQL
-    # restarts, each pooled connection it cut would otherwise fail a request with a 503.
+    # restarts, the pooled connections it cut would otherwise fail requests with a 503.
     # While the database is down a request waits `timeout` for a connection, then gets
     # the 503 page; the pool's own attempts to reconnect back off (1, 2, 4, 8 s...) for
     # `reconnect_timeout` only, after which the next request tries at once: with psycopg's
     # five minutes, the site stayed down for as long as the outage had lasted, or longer.
-    from psycopg_pool import ConnectionPool
+    from core.db_pool import PoolCheck
 
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 5,
         "reconnect_timeout": 5,
-        "check": ConnectionPool.check_connection,
+        "check": PoolCheck("default"),
     }
 # A read replica of PostgreSQL (streaming replication), for safe requests' reads
 # (core.db_router): same pool treatment, its own pool. A client that wrote reads the
@@ -189,7 +189,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["CONN_MAX_AGE"] = 0
     DATABASES["replica"]["OPTIONS"] = {
         **DATABASES["replica"].get("OPTIONS", {}),
-        "pool": dict(DATABASES["default"]["OPTIONS"]["pool"]),
+        "pool": DATABASES["default"]["OPTIONS"]["pool"] | {"check": PoolCheck("replica")},
     }
     # Tests run against a copy of the primary's test database (Django's test mirror).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

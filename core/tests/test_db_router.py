@@ -245,8 +245,8 @@ def test_a_replica_url_wires_the_replica(setting_with):
         "reconnect_timeout": 5,
         "check": None,
     }
-    check = setting_with(f"{pool}['check'].__qualname__", **env)
-    assert check == "'ConnectionPool.check_connection'"
+    assert setting_with(f"{pool}['check'].__class__.__name__", **env) == "'PoolCheck'"
+    assert setting_with(f"{pool}['check'].alias", **env) == "'replica'"
     assert literal_eval(setting_with("DATABASE_ROUTERS", **env)) == [ROUTER]
     sessions = middleware.index("django.contrib.sessions.middleware.SessionMiddleware")
     assert middleware[sessions - 1] == MIDDLEWARE
