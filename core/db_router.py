@@ -18,17 +18,29 @@ raw SQL run through `django.db.connection` (the navbar's badge counts): it is th
 primary's connection, which matters there, since counts read from a lagging replica
 would be cached as fresh.
 
+A replica that cannot be reached fails no page: a safe request that got the 503 of an
+unreachable database from it is served again from the primary, and the process then reads
+the primary only for REPLICA_REST_SECONDS before it tries the replica again (each process
+finds out for itself: no shared state to ask on every request).
+
 Not django-multidb-router itself: it routes every read outside a pinned request (the
 worker's too) to a replica, and pins per thread rather than per context.
 """
 
+import logging
+import time
 from contextvars import ContextVar
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+logger = logging.getLogger(__name__)
+
 REPLICA = "replica"
 PIN_COOKIE = "mb_primary"
+# How long a process reads the primary only after the replica failed one of its requests.
+REPLICA_REST_SECONDS = 30
 # Read right after they are written, whoever reads them: never from a replica.
 PRIMARY_ONLY_APPS = {
     "sessions",
@@ -39,12 +51,14 @@ PRIMARY_ONLY_APPS = {
 
 
 class _Request:
-    """What the router knows of the request under way: may it read the replica, did it write."""
+    """What the router knows of the request under way: may it read the replica, did it
+    read it, did it write."""
 
-    __slots__ = ("replica", "wrote")
+    __slots__ = ("read_replica", "replica", "wrote")
 
     def __init__(self, *, replica: bool):
         self.replica = replica
+        self.read_replica = False
         self.wrote = False
 
 
@@ -64,6 +78,7 @@ class ReplicaRouter:
             and model._meta.app_label not in PRIMARY_ONLY_APPS
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
+            request.read_replica = True
             return REPLICA
         return DEFAULT_DB_ALIAS
 
@@ -91,14 +106,22 @@ class ReplicaMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    # Until when (time.monotonic()) this process leaves the replica alone.
+    resting_until = 0.0
+
     def __call__(self, request):
         safe = request.method in ("GET", "HEAD", "OPTIONS")
-        state = _Request(replica=safe and PIN_COOKIE not in request.COOKIES)
-        token = _request.set(state)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request.reset(token)
+        replica = safe and PIN_COOKIE not in request.COOKIES
+        response, state = self._respond(
+            request, replica=replica and time.monotonic() >= ReplicaMiddleware.resting_until
+        )
+        if state.read_replica and _replica_failed(response):
+            ReplicaMiddleware.resting_until = time.monotonic() + REPLICA_REST_SECONDS
+            logger.warning(
+                "The read replica cannot be reached: this process reads the primary for %s s.",
+                REPLICA_REST_SECONDS,
+            )
+            response, state = self._respond(request, replica=False)
         if not safe or state.wrote:
             response.set_cookie(
                 PIN_COOKIE,
@@ -109,3 +132,20 @@ class ReplicaMiddleware:
                 samesite="Lax",
             )
         return response
+
+    def _respond(self, request, *, replica: bool):
+        state = _Request(replica=replica)
+        token = _request.set(state)
+        try:
+            return self.get_response(request), state
+        finally:
+            _request.reset(token)
+
+
+def _replica_failed(response) -> bool:
+    """Whether the response is a 503 because the replica could not be reached (a 503 of the
+    primary leaves the replica's connection usable: nothing to retry there)."""
+    if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:
+        return False
+    replica = connections[REPLICA]
+    return replica.connection is None or not replica.is_usable()

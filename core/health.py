@@ -3,7 +3,8 @@
 /healthz: the process answers (no backing service asked). /readyz: it can serve — the
 database (and its read replica), the cache, Redis, the task queue being worked (no task
 waiting past QUEUE_LAG_SECONDS), Elasticsearch and object storage, each when configured;
-503 naming what failed. Each check is a single round trip, cheap enough to be called every
+503 naming what failed, or 200 "degraded" when only the replica failed (pages then read the
+primary). Each check is a single round trip, cheap enough to be called every
 few seconds; object storage, billed by the request, is asked at most every
 OBJECT_STORAGE_CHECK_SECONDS per process.
 """
@@ -79,6 +80,11 @@ def _elasticsearch() -> None:
         raise ConnectionError("Elasticsearch does not answer")
 
 
+# Checks whose failure the site works around (pages read the primary while the replica is
+# down: core.db_router): reported, but a load balancer should keep sending requests.
+SPARED_BY_FALLBACK = {"database_replica"}
+
+
 def _failures(checks: dict) -> dict[str, Exception]:
     """Run each check once: those that failed, with their error."""
     failures = {}
@@ -145,6 +151,11 @@ def readyz(request):
     for name, error in failures.items():
         logger.warning("Readiness: %s failed: %s", name, error)
     results = {name: "failed" if name in failures else "ok" for name in checks}
-    ready = not failures
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results},
-                        status=200 if ready else 503)  # fmt: skip
+    if not failures:
+        status = "ok"
+    elif failures.keys() <= SPARED_BY_FALLBACK:
+        status = "degraded"
+    else:
+        status = "unavailable"
+    return JsonResponse({"status": status, "checks": results},
+                        status=503 if status == "unavailable" else 200)  # fmt: skip

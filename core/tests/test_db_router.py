@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from core.db_router import PIN_COOKIE, ReplicaMiddleware, ReplicaRouter
+from core.db_router import PIN_COOKIE, REPLICA_REST_SECONDS, ReplicaMiddleware, ReplicaRouter
+from deploy.stack import free_port
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
@@ -53,6 +54,32 @@ def routed(settings):
         *settings.MIDDLEWARE[sessions:],
     ]
     settings.DATABASE_REPLICA_PIN_SECONDS = 5
+
+
+@pytest.fixture
+def replica_down(monkeypatch):
+    """The replica cannot be reached: its alias names a port nobody listens on (PostgreSQL)
+    or a file in a folder that does not exist (SQLite)."""
+    replica = connections["replica"]
+    drop_connections(replica)
+    if replica.vendor == "sqlite":
+        monkeypatch.setitem(replica.settings_dict, "NAME", "/nonexistent/microblog.sqlite3")
+    else:
+        monkeypatch.setitem(replica.settings_dict, "PORT", str(free_port()))
+        # The pool's wait for a connection: 1 s instead of 5, for the test's sake.
+        pool = replica.settings_dict["OPTIONS"]["pool"] | {"timeout": 1}
+        monkeypatch.setitem(replica.settings_dict["OPTIONS"], "pool", pool)
+    # The middleware's memory of a failed replica, forgotten after the test.
+    monkeypatch.setattr(ReplicaMiddleware, "resting_until", ReplicaMiddleware.resting_until)
+    yield
+    drop_connections(replica)
+
+
+def drop_connections(database) -> None:
+    """Close a database's connection and, on PostgreSQL, its pool."""
+    database.close()
+    if hasattr(database, "close_pool"):
+        database.close_pool()
 
 
 class Captured:
@@ -210,9 +237,31 @@ def test_readyz_checks_the_replica(client, routed, settings, monkeypatch):
 
     monkeypatch.setattr(connections["replica"], "cursor", unreachable)
     response = client.get("/readyz")
-    assert response.status_code == 503
+    # Pages read the primary meanwhile: the load balancer should keep sending requests.
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["database_replica"] == "failed"
     assert response.json()["checks"]["database"] == "ok"
+
+
+def test_pages_read_the_primary_while_the_replica_is_down(client, routed, replica_down, caplog):
+    PostFactory(body="Served whatever the replica does")
+
+    for _ in range(2):
+        with CaptureQueriesContext(connections["default"]) as primary:
+            response = client.get(reverse("explore"))
+        assert response.status_code == 200
+        assert "Served whatever the replica does" in response.content.decode()
+        assert reads_posts([query["sql"] for query in primary.captured_queries])
+    # The second page did not try the replica again (it would have failed and said so).
+    failures = [r for r in caplog.records if "read replica cannot be reached" in r.getMessage()]
+    assert len(failures) == 1
+    assert PIN_COOKIE not in response.cookies  # a visitor who wrote nothing is not pinned
+
+    ReplicaMiddleware.resting_until -= REPLICA_REST_SECONDS  # time passes
+    assert client.get(reverse("explore")).status_code == 200
+    failures = [r for r in caplog.records if "read replica cannot be reached" in r.getMessage()]
+    assert len(failures) == 2  # tried again, failed again, served from the primary again
 
 
 @pytest.mark.django_db(databases=[])
