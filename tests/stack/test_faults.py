@@ -1,5 +1,5 @@
 """Faults on the production stack, with nothing lost: a task worker killed in the middle of
-an export, Redis restarted under live pages, PostgreSQL stopped for a minute."""
+an export, Redis restarted under live pages, PostgreSQL stopped for over a minute."""
 
 import json
 import signal
