@@ -103,11 +103,11 @@ class ReplicaMiddleware:
     """Let a safe request read the replica unless its client wrote in the last few seconds,
     and pin a client that writes (cookie) for DATABASE_REPLICA_PIN_SECONDS."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
     # Until when (time.monotonic()) this process leaves the replica alone.
     resting_until = 0.0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
 
     def __call__(self, request):
         safe = request.method in ("GET", "HEAD", "OPTIONS")
