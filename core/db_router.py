@@ -18,10 +18,12 @@ raw SQL run through `django.db.connection` (the navbar's badge counts): it is th
 primary's connection, which matters there, since counts read from a lagging replica
 would be cached as fresh.
 
-A replica that cannot be reached fails no page: a safe request that got the 503 of an
-unreachable database from it is served again from the primary, and the process then reads
-the primary only for REPLICA_REST_SECONDS before it tries the replica again (each process
-finds out for itself: no shared state to ask on every request).
+A replica that cannot be reached fails no page: a request's first read from it gets a
+connection first (from the pool, waiting at most a second), and when there is none, the
+request and the process read the primary, for REPLICA_REST_SECONDS, before the process
+tries the replica again (each finds out for itself: no shared state to ask on every
+request). Nothing is read twice and no view runs twice. A replica that fails in the middle
+of a request fails that request (a 503), as the primary would.
 
 Not django-multidb-router itself: it routes every read outside a pinned request (the
 worker's too) to a replica, and pins per thread rather than per context.
@@ -30,10 +32,9 @@ worker's too) to a replica, and pins per thread rather than per context.
 import logging
 import time
 from contextvars import ContextVar
-from http import HTTPStatus
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +52,52 @@ PRIMARY_ONLY_APPS = {
 
 
 class _Request:
-    """What the router knows of the request under way: may it read the replica, did it
-    read it, did it write."""
+    """What the router knows of the request under way: may it read the replica, is the
+    replica's connection known to work, did it write."""
 
-    __slots__ = ("read_replica", "replica", "wrote")
+    __slots__ = ("connected", "replica", "wrote")
 
     def __init__(self, *, replica: bool):
         self.replica = replica
-        self.read_replica = False
+        self.connected = False
         self.wrote = False
+
+    def replica_reachable(self) -> bool:
+        """Whether the replica gives a connection; if not, the primary serves the request
+        and this process leaves the replica alone for REPLICA_REST_SECONDS."""
+        if not self.connected:
+            try:
+                connections[REPLICA].ensure_connection()
+            except DatabaseError as error:
+                replica_rest.start(error)
+                self.replica = False
+                return False
+            self.connected = True
+        return True
+
+
+class ReplicaRest:
+    """Until when this process reads the primary only, after the replica failed it."""
+
+    def __init__(self):
+        self.until = 0.0
+
+    @property
+    def resting(self) -> bool:
+        """Whether the replica is left alone for now."""
+        return time.monotonic() < self.until
+
+    def start(self, error: Exception) -> None:
+        """Leave the replica alone for REPLICA_REST_SECONDS."""
+        self.until = time.monotonic() + REPLICA_REST_SECONDS
+        logger.warning(
+            "The read replica cannot be reached (%s): this process reads the primary for %s s.",
+            str(error).strip(),
+            REPLICA_REST_SECONDS,
+        )
+
+
+replica_rest = ReplicaRest()
 
 
 _request: ContextVar[_Request | None] = ContextVar("replica_request", default=None)
@@ -77,8 +115,8 @@ class ReplicaRouter:
             and request.replica
             and model._meta.app_label not in PRIMARY_ONLY_APPS
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+            and request.replica_reachable()
         ):
-            request.read_replica = True
             return REPLICA
         return DEFAULT_DB_ALIAS
 
@@ -103,25 +141,19 @@ class ReplicaMiddleware:
     """Let a safe request read the replica unless its client wrote in the last few seconds,
     and pin a client that writes (cookie) for DATABASE_REPLICA_PIN_SECONDS."""
 
-    # Until when (time.monotonic()) this process leaves the replica alone.
-    resting_until = 0.0
-
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         safe = request.method in ("GET", "HEAD", "OPTIONS")
-        replica = safe and PIN_COOKIE not in request.COOKIES
-        response, state = self._respond(
-            request, replica=replica and time.monotonic() >= ReplicaMiddleware.resting_until
+        state = _Request(
+            replica=safe and PIN_COOKIE not in request.COOKIES and not replica_rest.resting
         )
-        if state.read_replica and _replica_failed(response):
-            ReplicaMiddleware.resting_until = time.monotonic() + REPLICA_REST_SECONDS
-            logger.warning(
-                "The read replica cannot be reached: this process reads the primary for %s s.",
-                REPLICA_REST_SECONDS,
-            )
-            response, state = self._respond(request, replica=False)
+        token = _request.set(state)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request.reset(token)
         if not safe or state.wrote:
             response.set_cookie(
                 PIN_COOKIE,
@@ -132,20 +164,3 @@ class ReplicaMiddleware:
                 samesite="Lax",
             )
         return response
-
-    def _respond(self, request, *, replica: bool):
-        state = _Request(replica=replica)
-        token = _request.set(state)
-        try:
-            return self.get_response(request), state
-        finally:
-            _request.reset(token)
-
-
-def _replica_failed(response) -> bool:
-    """Whether the response is a 503 because the replica could not be reached (a 503 of the
-    primary leaves the replica's connection usable: nothing to retry there)."""
-    if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:
-        return False
-    replica = connections[REPLICA]
-    return replica.connection is None or not replica.is_usable()

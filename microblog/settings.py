@@ -160,7 +160,7 @@ else:
     # (room for each, so none waits for another's). Budget: web processes x
     # DATABASE_POOL_SIZE + workers < max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A connection is checked as it leaves the pool (one empty query): after PostgreSQL
+    # A connection is checked as it leaves the pool (core.db_pool): after PostgreSQL
     # restarts, the pooled connections it cut would otherwise fail requests with a 503.
     # While the database is down a request waits `timeout` for a connection, then gets
     # the 503 page; the pool's own attempts to reconnect back off (1, 2, 4, 8 s...) for
@@ -168,7 +168,20 @@ else:
     # five minutes, the site stayed down for as long as the outage had lasted, or longer.
     from core.db_pool import PoolCheck
 
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    # A server that stops answering (its machine lost, the network cut) fails a connection
+    # attempt after 5 s (psycopg waits 130) and a connection after about 10 s without an
+    # acknowledgement (the kernel's keepalives and TCP_USER_TIMEOUT), instead of holding a
+    # request's thread for as long as TCP keeps trying (about 15 minutes). libpq's
+    # parameters; the database URL's own (?connect_timeout=...) come first.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": 5,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 10_000,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=WEB_THREADS + 2),
         "timeout": 5,
@@ -188,8 +201,11 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database.")
     DATABASES["replica"]["CONN_MAX_AGE"] = 0
     DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
         **DATABASES["replica"].get("OPTIONS", {}),
-        "pool": DATABASES["default"]["OPTIONS"]["pool"] | {"check": PoolCheck("replica")},
+        # A second's wait for a connection: without one, the request reads the primary.
+        "pool": DATABASES["default"]["OPTIONS"]["pool"]
+        | {"check": PoolCheck("replica"), "timeout": 1},
     }
     # Tests run against a copy of the primary's test database (Django's test mirror).
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

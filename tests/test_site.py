@@ -2,6 +2,7 @@
 
 import json
 import logging
+from ast import literal_eval
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -94,6 +95,21 @@ class TestSettings:
         )
         assert "'CONN_MAX_AGE': 0" in database
         assert "'pool': {'min_size': 1, 'max_size': 6" in database
+
+    def test_postgres_gives_up_on_a_server_that_stopped_answering(self, setting_with):
+        """A lost machine or a cut network fails a connection in seconds, not minutes."""
+        options = "DATABASES['default']['OPTIONS'] | {'pool': None}"
+        url = "postgres://u@127.0.0.1:5432/db"
+        assert literal_eval(setting_with(options, DATABASE_URL=url)) == {
+            "connect_timeout": 5,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 10_000,
+            "pool": None,
+        }
+        own = literal_eval(setting_with(options, DATABASE_URL=url + "?connect_timeout=20"))
+        assert own["connect_timeout"] == 20  # the URL's own come first
 
     def test_the_cache_is_shared_by_every_process_without_redis(self, setting_with):
         assert "FailSoftDiskCache" in setting_with("CACHES")

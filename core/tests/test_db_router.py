@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connections, transaction
+from django.db import connections, transaction
 from django.http import JsonResponse
 from django.tasks import task
 from django.test import RequestFactory
@@ -23,7 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from core.db_router import PIN_COOKIE, REPLICA_REST_SECONDS, ReplicaMiddleware, ReplicaRouter
+from core.db_router import (
+    PIN_COOKIE,
+    REPLICA_REST_SECONDS,
+    ReplicaMiddleware,
+    ReplicaRouter,
+    replica_rest,
+)
 from deploy.stack import free_port
 from posts.models import Post
 from posts.tests.factories import PostFactory
@@ -69,8 +75,8 @@ def replica_down(monkeypatch):
         # The pool's wait for a connection: 1 s instead of 5, for the test's sake.
         pool = replica.settings_dict["OPTIONS"]["pool"] | {"timeout": 1}
         monkeypatch.setitem(replica.settings_dict["OPTIONS"], "pool", pool)
-    # The middleware's memory of a failed replica, forgotten after the test.
-    monkeypatch.setattr(ReplicaMiddleware, "resting_until", ReplicaMiddleware.resting_until)
+    # The process's memory of a failed replica, forgotten after the test.
+    monkeypatch.setattr(replica_rest, "until", replica_rest.until)
     yield
     drop_connections(replica)
 
@@ -227,15 +233,12 @@ def test_migrations_run_on_the_primary_only():
     assert not router.allow_migrate("replica", "posts")
 
 
-def test_readyz_checks_the_replica(client, routed, settings, monkeypatch):
+def test_readyz_checks_the_replica(client, routed, settings, request):
     settings.DATABASE_REPLICA_URL = "postgres://replica.example/microblog"
 
     assert client.get("/readyz").json()["checks"]["database_replica"] == "ok"
 
-    def unreachable(*args, **kwargs):
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(connections["replica"], "cursor", unreachable)
+    request.getfixturevalue("replica_down")
     response = client.get("/readyz")
     # Pages read the primary meanwhile: the load balancer should keep sending requests.
     assert response.status_code == 200
@@ -258,10 +261,26 @@ def test_pages_read_the_primary_while_the_replica_is_down(client, routed, replic
     assert len(failures) == 1
     assert PIN_COOKIE not in response.cookies  # a visitor who wrote nothing is not pinned
 
-    ReplicaMiddleware.resting_until -= REPLICA_REST_SECONDS  # time passes
+    replica_rest.until -= REPLICA_REST_SECONDS  # time passes
     assert client.get(reverse("explore")).status_code == 200
     failures = [r for r in caplog.records if "read replica cannot be reached" in r.getMessage()]
     assert len(failures) == 2  # tried again, failed again, served from the primary again
+
+
+def test_a_view_runs_once_whether_the_replica_answers_or_not(routed, replica_down):
+    # A view run twice would count a rate limit twice, among others.
+    PostFactory(body="Read once")
+    runs = []
+
+    def view(request):
+        runs.append(request.path)
+        return JsonResponse({"bodies": [post.body for post in Post.objects.all()],
+                             "read from": Post.objects.all().db})  # fmt: skip
+
+    response = ReplicaMiddleware(view)(RequestFactory().get("/"))
+
+    assert json.loads(response.content) == {"bodies": ["Read once"], "read from": "default"}
+    assert runs == ["/"]
 
 
 @pytest.mark.django_db(databases=[])
@@ -290,7 +309,7 @@ def test_a_replica_url_wires_the_replica(setting_with):
     assert literal_eval(setting_with(f"{pool} | {{'check': None}}", **env)) == {
         "min_size": 1,
         "max_size": 7,
-        "timeout": 5,
+        "timeout": 1,
         "reconnect_timeout": 5,
         "check": None,
     }
