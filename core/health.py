@@ -17,7 +17,8 @@ from functools import partial
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS
 from django.db import connections as databases
@@ -59,6 +60,7 @@ def _database(alias: str = DEFAULT_DB_ALIAS) -> None:
         with databases[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
         return
+    pool.open()  # Django opens it for a process's first query: this may be the first
     with pool.connection(timeout=READY_DATABASE_WAIT_SECONDS) as connection:
         connection.execute("SELECT 1")
 
@@ -96,9 +98,16 @@ SPARED_BY_FALLBACK = {"database_replica"}
 
 
 def _failures(checks: dict) -> dict[str, Exception]:
-    """Run each check once: those that failed, with their error."""
+    """Run each check once: those that failed, with their error. Checks that need the
+    database fail with it, unasked: each would wait the pool's 5 s in vain."""
+    needs_database = {"task_queue"}
+    if isinstance(caches["default"], DatabaseCache):
+        needs_database.add("cache")
     failures = {}
     for name, check in checks.items():
+        if name in needs_database and "database" in failures:
+            failures[name] = failures["database"]
+            continue
         try:
             check()
         except Exception as error:  # whatever the failure, this check did not pass

@@ -173,12 +173,15 @@ else:
     # acknowledgement (the kernel's keepalives and TCP_USER_TIMEOUT), instead of holding a
     # request's thread for as long as TCP keeps trying (about 15 minutes). libpq's
     # parameters; the database URL's own (?connect_timeout=...) come first.
-    DATABASES["default"]["OPTIONS"] = {
+    POSTGRES_TIMEOUTS = {
         "connect_timeout": 5,
         "keepalives_idle": 10,
         "keepalives_interval": 5,
         "keepalives_count": 2,
         "tcp_user_timeout": 10_000,
+    }
+    DATABASES["default"]["OPTIONS"] = {
+        **POSTGRES_TIMEOUTS,
         **DATABASES["default"].get("OPTIONS", {}),
     }
     DATABASES["default"]["OPTIONS"]["pool"] = {
@@ -201,7 +204,7 @@ if DATABASE_REPLICA_URL:
         raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL database.")
     DATABASES["replica"]["CONN_MAX_AGE"] = 0
     DATABASES["replica"]["OPTIONS"] = {
-        **DATABASES["default"]["OPTIONS"],
+        **POSTGRES_TIMEOUTS,  # not the primary's URL options (target_session_attrs...)
         **DATABASES["replica"].get("OPTIONS", {}),
         # A second's wait for a connection: without one, the request reads the primary.
         "pool": DATABASES["default"]["OPTIONS"]["pool"]

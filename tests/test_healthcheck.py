@@ -90,3 +90,16 @@ def test_a_worker_without_its_tables_is_unhealthy(tmp_path):
     result = run(environment(tmp_path), "--worker")
     assert result.returncode == 1
     assert "unhealthy: task_queue:" in result.stderr
+
+
+@pytest.mark.skipif(settings.SQLITE, reason="PostgreSQL's connection pool")
+@pytest.mark.django_db
+def test_a_worker_on_postgresql_is_healthy(tmp_path):
+    """A new process asks the database before anything else opened its pool."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    url = (f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+           f"/{database['NAME']}")  # fmt: skip
+    result = run(environment(tmp_path, DATABASE_URL=url), "--worker")
+    assert (result.returncode, result.stderr) == (0, "")

@@ -321,6 +321,20 @@ def test_a_replica_url_wires_the_replica(setting_with):
 
 
 @pytest.mark.django_db(databases=[])
+def test_the_replica_takes_the_timeouts_not_the_primarys_own_options(setting_with):
+    """A primary's `target_session_attrs=read-write` would make every replica connection
+    fail ("session is read-only"): the replica has its own URL's options."""
+    env = {
+        "DATABASE_URL": "postgres://app@primary/microblog?target_session_attrs=read-write",
+        "DATABASE_REPLICA_URL": "postgres://app@replica/microblog?application_name=replica",
+    }
+    options = literal_eval(setting_with("DATABASES['replica']['OPTIONS'] | {'pool': None}", **env))
+
+    assert "target_session_attrs" not in options
+    assert (options["application_name"], options["connect_timeout"]) == ("replica", 5)
+
+
+@pytest.mark.django_db(databases=[])
 def test_a_replica_needs_postgresql(run_settings):
     result = run_settings(DATABASE_REPLICA_URL="postgres://app@replica.example/microblog")
 

@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -29,6 +30,33 @@ def test_readyz_when_all_is_well(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok",
                                                          "task_queue": "ok"}}  # fmt: skip
+
+
+@pytest.mark.skipif(settings.SQLITE, reason="PostgreSQL's connection pool")
+@pytest.mark.django_db(transaction=True)
+def test_readyz_in_a_process_that_has_not_read_anything_yet(client):
+    connection.close()
+    connection.close_pool()  # Django opens a new one at the process's first query
+
+    response = client.get("/readyz")
+
+    assert (response.status_code, response.json()["checks"]["database"]) == (200, "ok")
+
+
+def test_readyz_asks_nothing_more_of_a_database_it_cannot_reach(client, settings, monkeypatch):
+    """The task queue (and a database cache) would each wait for a connection in vain."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("core.health._database", unreachable)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["task_queue"] == "failed"
+    assert not [query for query in queries if "django_tasks" in query["sql"]]
 
 
 def test_readyz_says_when_no_worker_works_the_queue(client, settings):
