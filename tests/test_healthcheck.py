@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(settings.BASE_DIR)
 CHECK = [sys.executable, str(ROOT / "scripts" / "healthcheck")]
@@ -96,8 +97,6 @@ def test_a_worker_without_its_tables_is_unhealthy(tmp_path):
 @pytest.mark.django_db
 def test_a_worker_on_postgresql_is_healthy(tmp_path):
     """A new process asks the database before anything else opened its pool."""
-    from django.db import connection
-
     database = connection.settings_dict
     url = (f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
            f"/{database['NAME']}")  # fmt: skip
