@@ -190,12 +190,40 @@ def replica_database(django_db_setup):
     replica["TEST"]["MIRROR"] = "default"
     connections.settings["replica"] = replica
     yield
-    connection = connections["replica"]
-    connection.close()
-    if hasattr(connection, "close_pool"):
-        connection.close_pool()  # pooled connections would keep the test database from going
+    # Pooled connections would keep the test database from going.
+    drop_connections(connections["replica"])
     del connections["replica"]
     del connections.settings["replica"]
+
+
+@pytest.fixture
+def replica_down(monkeypatch):
+    """The replica cannot be reached: its alias names a port nobody listens on (PostgreSQL)
+    or a file in a folder that does not exist (SQLite)."""
+    from django.db import connections
+
+    from core.db_router import replica_rest
+
+    replica = connections["replica"]
+    drop_connections(replica)
+    if replica.vendor == "sqlite":
+        monkeypatch.setitem(replica.settings_dict, "NAME", "/nonexistent/microblog.sqlite3")
+    else:
+        monkeypatch.setitem(replica.settings_dict, "PORT", str(free_port()))
+        # The pool's wait for a connection: 1 s instead of 5, for the test's sake.
+        pool = replica.settings_dict["OPTIONS"]["pool"] | {"timeout": 1}
+        monkeypatch.setitem(replica.settings_dict["OPTIONS"], "pool", pool)
+    # The process's memory of a failed replica, forgotten after the test.
+    monkeypatch.setattr(replica_rest, "until", replica_rest.until)
+    yield
+    drop_connections(replica)
+
+
+def drop_connections(database) -> None:
+    """Close a database's connection and, on PostgreSQL, its pool."""
+    database.close()
+    if hasattr(database, "close_pool"):
+        database.close_pool()
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,6 @@ from core.db_router import (
     ReplicaRouter,
     replica_rest,
 )
-from deploy.stack import free_port
 from posts.models import Post
 from posts.tests.factories import PostFactory
 
@@ -60,32 +59,6 @@ def routed(settings):
         *settings.MIDDLEWARE[sessions:],
     ]
     settings.DATABASE_REPLICA_PIN_SECONDS = 5
-
-
-@pytest.fixture
-def replica_down(monkeypatch):
-    """The replica cannot be reached: its alias names a port nobody listens on (PostgreSQL)
-    or a file in a folder that does not exist (SQLite)."""
-    replica = connections["replica"]
-    drop_connections(replica)
-    if replica.vendor == "sqlite":
-        monkeypatch.setitem(replica.settings_dict, "NAME", "/nonexistent/microblog.sqlite3")
-    else:
-        monkeypatch.setitem(replica.settings_dict, "PORT", str(free_port()))
-        # The pool's wait for a connection: 1 s instead of 5, for the test's sake.
-        pool = replica.settings_dict["OPTIONS"]["pool"] | {"timeout": 1}
-        monkeypatch.setitem(replica.settings_dict["OPTIONS"], "pool", pool)
-    # The process's memory of a failed replica, forgotten after the test.
-    monkeypatch.setattr(replica_rest, "until", replica_rest.until)
-    yield
-    drop_connections(replica)
-
-
-def drop_connections(database) -> None:
-    """Close a database's connection and, on PostgreSQL, its pool."""
-    database.close()
-    if hasattr(database, "close_pool"):
-        database.close_pool()
 
 
 class Captured:
@@ -257,14 +230,17 @@ def test_pages_read_the_primary_while_the_replica_is_down(client, routed, replic
         assert "Served whatever the replica does" in response.content.decode()
         assert reads_posts([query["sql"] for query in primary.captured_queries])
     # The second page did not try the replica again (it would have failed and said so).
-    failures = [r for r in caplog.records if "read replica cannot be reached" in r.getMessage()]
-    assert len(failures) == 1
+    assert replica_failures(caplog) == 1
     assert PIN_COOKIE not in response.cookies  # a visitor who wrote nothing is not pinned
 
     replica_rest.until -= REPLICA_REST_SECONDS  # time passes
     assert client.get(reverse("explore")).status_code == 200
-    failures = [r for r in caplog.records if "read replica cannot be reached" in r.getMessage()]
-    assert len(failures) == 2  # tried again, failed again, served from the primary again
+    assert replica_failures(caplog) == 2  # tried again, failed again, served from the primary
+
+
+def replica_failures(caplog) -> int:
+    """How many times the log said the replica could not be reached."""
+    return sum("read replica cannot be reached" in r.getMessage() for r in caplog.records)
 
 
 def test_a_view_runs_once_whether_the_replica_answers_or_not(routed, replica_down):
