@@ -36,6 +36,13 @@ admin.site.password_change_form = AdminPasswordChangeForm
 class UserAdminForm(UserChangeForm):
     """The user change form; an uploaded avatar is checked and resized like the profile's."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "avatar" in self.fields:
+            # The model's 100 characters bound the stored name (avatars/<id>/<random>.webp),
+            # not the uploaded file's, which the profile page accepts at any length.
+            self.fields["avatar"].max_length = None
+
     def clean_avatar(self):
         """A new upload becomes the stored square WebP, under the member's avatar limit."""
         avatar = self.cleaned_data.get("avatar")

@@ -27,6 +27,7 @@ from django.http import JsonResponse
 from django.tasks import task_backends
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -42,6 +43,7 @@ _buckets_asked: dict[tuple, tuple[float, Exception | None]] = {}
 _bucket_check = threading.Lock()
 
 
+@csrf_exempt  # a POST is told 405 by require_safe, not 403 about a cookie
 @never_cache
 @require_safe
 def healthz(request):
@@ -153,6 +155,7 @@ def _object_storage() -> None:
             raise ConnectionError(f"bucket {storage.bucket_name}: {error}")
 
 
+@csrf_exempt  # a POST is told 405 by require_safe, not 403 about a cookie
 @never_cache
 @require_safe
 def readyz(request):

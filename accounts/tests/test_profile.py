@@ -248,7 +248,8 @@ class TestAvatarLimits:
         assert "Upload a JPEG, PNG, WebP or GIF image." in response.content.decode()
         user.refresh_from_db()
         assert not user.avatar
-        response = admin_client.post(url, form | {"avatar": image_upload(size=(900, 500))})
+        long_name = image_upload(name="a" * 500 + ".png", size=(900, 500))  # stored renamed
+        response = admin_client.post(url, form | {"avatar": long_name})
         assert response.status_code == 302
         user.refresh_from_db()
         with Image.open(user.avatar.path) as stored:

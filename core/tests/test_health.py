@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,6 +24,13 @@ def test_healthz_asks_nothing_of_anyone(client):
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
     assert len(queries) == 0
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_a_probe_with_another_method_is_told_which_ones_it_may_use(path):
+    response = Client(enforce_csrf_checks=True).post(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
 
 
 def test_readyz_when_all_is_well(client):
