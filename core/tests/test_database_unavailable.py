@@ -103,9 +103,14 @@ def test_pooled_connections_cut_by_a_database_restart_fail_no_request(client):
     for idle in busy_moment:  # four connections wait in the pool
         connection.pool.putconn(idle)
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-        other.execute(  # what a restart does to every connection but this one
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        # What a restart does to every connection but this one, and, as a restart does
+        # before it lets anyone in, waits (up to 5 s) until their server processes are gone.
+        other.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-    for _ in range(3):
-        assert client.get("/explore/").status_code == 200
+    try:
+        for _ in range(3):
+            assert client.get("/explore/").status_code == 200
+    finally:
+        connection.close()  # a cut connection left here would fail the next tests' teardown
