@@ -202,7 +202,7 @@ def replica_down(monkeypatch):
     or a file in a folder that does not exist (SQLite)."""
     from django.db import connections
 
-    from core.db_router import replica_rest
+    from core.db_router import replica_breaker
 
     replica = connections["replica"]
     drop_connections(replica)
@@ -214,7 +214,7 @@ def replica_down(monkeypatch):
         pool = replica.settings_dict["OPTIONS"]["pool"] | {"timeout": 1}
         monkeypatch.setitem(replica.settings_dict["OPTIONS"], "pool", pool)
     # The process's memory of a failed replica, forgotten after the test.
-    monkeypatch.setattr(replica_rest, "until", replica_rest.until)
+    monkeypatch.setattr(replica_breaker, "open_until", replica_breaker.open_until)
     yield
     drop_connections(replica)
 

@@ -3,7 +3,9 @@
 The cache holds nothing that cannot be lost (rate-limit counters, cached fragments), so
 while it is unreachable reads miss, writes are dropped and `add` pretends to succeed:
 rate limits fail open rather than locking everybody out. The outage is logged once, and
-its end too; the backends reconnect by themselves.
+its end too; the backends reconnect by themselves. A Redis that does not answer costs its
+timeout: after one, a process leaves it alone for CACHE_REST_SECONDS (a page asks the
+cache a dozen times, and took seconds).
 """
 
 import logging
@@ -16,6 +18,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connections, router, transaction
 from redis.exceptions import RedisError
+
+from core.process_breaker import ProcessBreaker
 
 logger = logging.getLogger(__name__)
 
@@ -36,16 +40,26 @@ FALLBACKS = {
 }
 
 
+# How long a process answers FALLBACKS without asking Redis, after Redis failed it.
+CACHE_REST_SECONDS = 5
+
+
 class FailSoftMixin:
-    """Answer FALLBACKS instead of raising when the cache itself fails (`failures`)."""
+    """Answer FALLBACKS instead of raising when the cache itself fails (`failures`), and
+    without asking while its `breaker` (per process: backends are per thread) is open."""
 
     failures: tuple[type[Exception], ...] = ()
+    breaker: ProcessBreaker | None = None
     _down = False
 
     def _fail_soft(self, name, *args, **kwargs):
+        if self.breaker is not None and self.breaker.is_open:
+            return FALLBACKS[name](*args, **kwargs)
         try:
             result = self._call(name, *args, **kwargs)
         except self.failures as error:
+            if self.breaker is not None:
+                self.breaker.failed()
             if not FailSoftMixin._down:
                 FailSoftMixin._down = True
                 logger.error("The cache is unavailable; going on without it: %s", error)
@@ -77,6 +91,7 @@ class FailSoftRedisCache(FailSoftMixin, RedisCache):
     """Django's Redis cache, soft on Redis outages."""
 
     failures = (RedisError, OSError)
+    breaker = ProcessBreaker(cooldown_seconds=CACHE_REST_SECONDS)
 
 
 class FailSoftDiskCache(FailSoftMixin, DjangoCache):

@@ -30,11 +30,12 @@ worker's too) to a replica, and pins per thread rather than per context.
 """
 
 import logging
-import time
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+from core.process_breaker import ProcessBreaker
 
 logger = logging.getLogger(__name__)
 
@@ -69,35 +70,21 @@ class _Request:
             try:
                 connections[REPLICA].ensure_connection()
             except DatabaseError as error:
-                replica_rest.start(error)
+                replica_breaker.failed()
+                logger.warning(
+                    "The read replica cannot be reached (%s): this process reads the primary"
+                    " for %s s.",
+                    str(error).strip(),
+                    REPLICA_REST_SECONDS,
+                )
                 self.replica = False
                 return False
             self.connected = True
         return True
 
 
-class ReplicaRest:
-    """Until when this process reads the primary only, after the replica failed it."""
-
-    def __init__(self):
-        self.until = 0.0
-
-    @property
-    def resting(self) -> bool:
-        """Whether the replica is left alone for now."""
-        return time.monotonic() < self.until
-
-    def start(self, error: Exception) -> None:
-        """Leave the replica alone for REPLICA_REST_SECONDS."""
-        self.until = time.monotonic() + REPLICA_REST_SECONDS
-        logger.warning(
-            "The read replica cannot be reached (%s): this process reads the primary for %s s.",
-            str(error).strip(),
-            REPLICA_REST_SECONDS,
-        )
-
-
-replica_rest = ReplicaRest()
+# This process's memory of a replica that failed it.
+replica_breaker = ProcessBreaker(cooldown_seconds=REPLICA_REST_SECONDS)
 
 
 _request: ContextVar[_Request | None] = ContextVar("replica_request", default=None)
@@ -147,7 +134,7 @@ class ReplicaMiddleware:
     def __call__(self, request):
         safe = request.method in ("GET", "HEAD", "OPTIONS")
         state = _Request(
-            replica=safe and PIN_COOKIE not in request.COOKIES and not replica_rest.resting
+            replica=safe and PIN_COOKIE not in request.COOKIES and not replica_breaker.is_open
         )
         token = _request.set(state)
         try:

@@ -4,20 +4,23 @@ These tests run a real redis-server of their own on a spare port, stop it in the
 and start it again.
 """
 
+import signal
+
 import pytest
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
+from core.cache import CACHE_REST_SECONDS, FailSoftMixin, FailSoftRedisCache
 from core.ratelimit import RateLimited, rate_limit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redis(settings, redis_server):
-    """The cache on a Redis of the test's own."""
+def redis(settings, redis_server, monkeypatch):
+    """The cache on a Redis of the test's own, which this process has not seen fail yet."""
     settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
@@ -25,7 +28,14 @@ def redis(settings, redis_server):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    monkeypatch.setattr(FailSoftRedisCache.breaker, "open_until", 0.0)
+    monkeypatch.setattr(FailSoftMixin, "_down", False)
     return redis_server
+
+
+def time_passes() -> None:
+    """As if CACHE_REST_SECONDS went by: the process asks Redis again."""
+    FailSoftRedisCache.breaker.open_until -= CACHE_REST_SECONDS
 
 
 def test_login_pages_and_the_api_survive_a_redis_outage(redis, client, user, basic, caplog):
@@ -42,11 +52,42 @@ def test_login_pages_and_the_api_survive_a_redis_outage(redis, client, user, bas
     assert len(outage_logs) == 1  # logged once, not once per call
 
 
+def test_a_redis_that_does_not_answer_costs_one_timeout_not_one_per_call(
+    redis, client, user, monkeypatch, caplog
+):
+    """Frozen, Redis accepts connections and answers nothing: each call would wait out its
+    0.5 s timeout, and a page makes a dozen (a login took 12 s, every page 2 s)."""
+    asked = []
+
+    def counted(self, name, *args, **kwargs):
+        asked.append(name)
+        return FailSoftMixin._call(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(FailSoftRedisCache, "_call", counted)
+    redis.kill(signal.SIGSTOP)
+    try:
+        login = {"login": user.username, "password": PASSWORD}
+        assert client.post(reverse("account_login"), login).status_code == 302
+        assert client.get(reverse("home")).status_code == 200
+        assert client.post(reverse("home"), {"body": "posted while Redis froze"}).status_code == 302
+        assert client.get(reverse("explore")).status_code == 200
+        assert len(asked) == 1
+    finally:
+        redis.kill(signal.SIGCONT)
+    time_passes()
+    assert client.get(reverse("explore")).status_code == 200
+    assert len(asked) > 1  # asked again, and answered
+    messages = [r.getMessage() for r in caplog.records if r.name == "core.cache"]
+    assert messages[0].startswith("The cache is unavailable")
+    assert messages[1:] == ["The cache is available again."]
+
+
 def test_limits_come_back_with_redis(redis, settings):
     redis.stop()
     for _ in range(5):
         rate_limit(scope="test", key=1, rate="2/minute")  # fails open
     redis.start()
+    time_passes()
     cache.set("probe", 1)
     assert cache.get("probe") == 1
     rate_limit(scope="test", key=2, rate="2/minute")

@@ -28,7 +28,7 @@ from core.db_router import (
     REPLICA_REST_SECONDS,
     ReplicaMiddleware,
     ReplicaRouter,
-    replica_rest,
+    replica_breaker,
 )
 from posts.models import Post
 from posts.tests.factories import PostFactory
@@ -233,7 +233,7 @@ def test_pages_read_the_primary_while_the_replica_is_down(client, routed, replic
     assert replica_failures(caplog) == 1
     assert PIN_COOKIE not in response.cookies  # a visitor who wrote nothing is not pinned
 
-    replica_rest.until -= REPLICA_REST_SECONDS  # time passes
+    replica_breaker.open_until -= REPLICA_REST_SECONDS  # time passes
     assert client.get(reverse("explore")).status_code == 200
     assert replica_failures(caplog) == 2  # tried again, failed again, served from the primary
 
