@@ -39,6 +39,13 @@ def signed_in(browser: Browser, url: str, user, **options) -> Page:
     return page
 
 
+def wait_live(page: Page, stream: str = "member") -> None:
+    """Wait until the page's live connection for `stream` is open."""
+    page.wait_for_selector(
+        f'turbo-cable-stream-source[data-stream="{stream}"][connected]', state="attached"
+    )
+
+
 class LiveSite:
     """scripts/serve on a free port; `restart()` stops and starts it again on the same port."""
 

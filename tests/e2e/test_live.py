@@ -5,22 +5,16 @@ page survives a server restart, and with WebSocket blocked the badges still poll
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.tests.factories import UserFactory
 from posts.tests.factories import PostFactory
 from social.tests.factories import FollowFactory
-from tests.e2e.conftest import signed_in
+from tests.e2e.conftest import signed_in, wait_live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CONNECTED = "turbo-cable-stream-source[connected]"
-
-
-def wait_live(page: Page, stream: str = "member") -> None:
-    page.wait_for_selector(
-        f'turbo-cable-stream-source[data-stream="{stream}"][connected]', state="attached"
-    )
 
 
 def test_a_followers_home_offers_new_posts_and_drops_deleted_ones(browser, live_site):

@@ -69,10 +69,3 @@ def exported_posts(page: Page, download_link: Locator, folder: Path) -> list[dic
     archive = folder / "archive.zip"
     download.value.save_as(archive)
     return json.loads(zipfile.ZipFile(archive).read("posts.json"))
-
-
-def wait_live(page: Page, stream: str = "member") -> None:
-    """Wait until the page's live connection for `stream` is open."""
-    page.wait_for_selector(
-        f'turbo-cable-stream-source[data-stream="{stream}"][connected]', state="attached"
-    )

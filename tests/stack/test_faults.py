@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.stack.conftest import exported_posts, member_page, wait_live
+from tests.e2e.conftest import wait_live
+from tests.stack.conftest import exported_posts, member_page
 
 pytestmark = pytest.mark.stack
 

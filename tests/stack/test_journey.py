@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import wait_live
 from tests.e2e.test_journey import sign_up
-from tests.stack.conftest import exported_posts, wait_live
+from tests.stack.conftest import exported_posts
 
 pytestmark = pytest.mark.stack
 
