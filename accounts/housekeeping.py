@@ -16,7 +16,7 @@ def tokens_prune(now: datetime) -> int:
     return ApiToken.objects.filter(expires__lt=now).delete()[0]
 
 
-@housekeeping_job("jobs whose worker stopped")
+@housekeeping_job("jobs whose worker stopped", outcome="marked failed")
 def jobs_stale_fail(now: datetime) -> int:
     """Running jobs silent for JOB_STALE_SECONDS are marked failed (not removed)."""
     return jobs_fail_stale()

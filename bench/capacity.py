@@ -125,9 +125,11 @@ def main() -> None:
                      .splitlines())  # fmt: skip
         lost = [body for body in accepted if body not in stored]
         print(f"Unexpected failures: {errors or 'none'}; posts accepted {len(accepted)}, "
-              f"missing from the database {len(lost)}", flush=True)  # fmt: skip
-        if errors or lost:
-            sys.exit(1)
+              f"missing from the database {len(lost)}; logs in {work / 'stack' / 'log'}",
+              flush=True)  # fmt: skip
+    stack.files_remove()
+    if errors or lost:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

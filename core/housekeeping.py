@@ -2,10 +2,9 @@
 
 Apps register their pruning with `@housekeeping_job(name)` (in their `housekeeping.py`,
 imported when they are ready); `housekeeping_run` calls each with the current time.
-`manage.py housekeeping` runs it by hand; the deployment runs it on a schedule.
+`manage.py housekeeping` runs it by hand and on the deployment's schedule.
 """
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -13,29 +12,29 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-logger = logging.getLogger(__name__)
+# name -> (function(now) -> rows it dealt with, what it did to them)
+_jobs: dict[str, tuple[Callable[[datetime], int], str]] = {}
 
-_jobs: dict[str, Callable[[datetime], int]] = {}
 
-
-def housekeeping_job(name: str):
-    """Register `function(now) -> rows removed` under `name`."""
+def housekeeping_job(name: str, *, outcome: str = "removed"):
+    """Register `function(now) -> rows` under `name`; `outcome` says what it did to them."""
 
     def register(function):
-        _jobs[name] = function
+        _jobs[name] = (function, outcome)
         return function
 
     return register
 
 
 def housekeeping_run(*, now: datetime | None = None) -> dict[str, int]:
-    """Run every registered pruning; {name: how many rows it removed}."""
+    """Run every registered pruning; {name: how many rows it dealt with}."""
     now = now or timezone.now()
-    removed = {}
-    for name, function in _jobs.items():
-        removed[name] = function(now)
-        logger.info("Housekeeping: %s, %d removed.", name, removed[name])
-    return removed
+    return {name: function(now) for name, (function, _outcome) in _jobs.items()}
+
+
+def housekeeping_report(counts: dict[str, int]) -> list[str]:
+    """A run's counts as lines for people, such as "expired API tokens: 3 removed"."""
+    return [f"{name}: {count:,} {_jobs[name][1]}" for name, count in counts.items()]
 
 
 @housekeeping_job("finished task results")

@@ -8,7 +8,7 @@ from smtplib import SMTPRecipientsRefused
 from django.tasks import task
 from django.utils import timezone
 
-from core.housekeeping import housekeeping_run
+from core.housekeeping import housekeeping_report, housekeeping_run
 from core.mail import MAIL_FAILURES, message_deliver
 
 logger = logging.getLogger(__name__)
@@ -51,5 +51,7 @@ def mail_send(*, message: dict, attempt: int = 0) -> bool:
 
 @task
 def housekeeping() -> dict[str, int]:
-    """Prune what the site no longer needs (core.housekeeping)."""
-    return housekeeping_run()
+    """Prune what the site no longer needs (core.housekeeping), and log what was done."""
+    counts = housekeeping_run()
+    logger.info("Housekeeping: %s.", "; ".join(housekeeping_report(counts)))
+    return counts

@@ -221,6 +221,15 @@ class Stack:
             service.stop()
         self.postgres_stop()
 
+    def files_remove(self) -> None:
+        """Once stopped, delete its files but the logs (its PostgreSQL cluster alone is
+        50 MB)."""
+        for path in self.root.iterdir():
+            if path.is_dir() and path.name != "log":
+                shutil.rmtree(path)
+            elif path.is_file():
+                path.unlink()
+
     def __enter__(self) -> "Stack":
         return self.start()
 
@@ -378,6 +387,8 @@ def main() -> None:
         print(f"Microblog at {stack.url} (logs in {root / 'log'}); Ctrl+C stops it.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             signal.pause()
+    stack.files_remove()
+    print(f"Stopped; its data removed, its logs kept in {root / 'log'}.", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,17 +9,17 @@ import secrets
 from hashlib import blake2b
 from pathlib import Path
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.env import StrictEnv
 from core.layer_settings import redis_channel_layer
 from microblog.mailers import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+env = StrictEnv()
+StrictEnv.read_env(BASE_DIR / ".env")
 
 # The site's data on this machine: the SQLite database, the secret key, the cache, avatars.
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -314,7 +314,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_EMAIL_VERIFICATION = env.choice(
+    "ACCOUNT_EMAIL_VERIFICATION", ("none", "optional", "mandatory"), default="optional"
+)
 ACCOUNT_UNIQUE_EMAIL = True
 # A member has one address; a new one replaces it only once confirmed from the link sent
 # to it (site and API alike), and the old address is told of the change.
@@ -665,9 +667,7 @@ SECURE_CSP = {
 # Logs go to stdout, as text or one JSON object per line; each record carries the id of the
 # request (or task) that wrote it (core.logs). ACCESS_LOG: one line per request
 # (core.request_log), the server's own access log being off (scripts/serve).
-LOG_FORMAT = env.str("LOG_FORMAT", default="text")
-if LOG_FORMAT not in ("text", "json"):
-    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+LOG_FORMAT = env.choice("LOG_FORMAT", ("text", "json"), default="text")
 ACCESS_LOG = env.bool("ACCESS_LOG", default=True)
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from the files, and each test fails when the file breaks it."""
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -83,6 +84,12 @@ def env_example_values() -> dict[str, str]:
     """The variables deploy/.env.example sets (uncommented), with their values."""
     text = (DEPLOY / ".env.example").read_text()
     return dict(re.findall(r"^([A-Z_][A-Z0-9_]*)=(.*)$", text, flags=re.MULTILINE))
+
+
+def placeholders_set(value: str) -> str:
+    """A value of .env.example once the operator has set its placeholders (<...>); inside
+    quotes, < and > belong to the value."""
+    return value if value.startswith('"') else re.sub(r"<[^>]*>", "set", value)
 
 
 def long_running(compose: dict) -> dict:
@@ -313,6 +320,24 @@ def test_env_example_lists_only_variables_someone_reads():
     assert env_example() - read == set()
 
 
+def test_env_example_reads_the_same_in_a_shell_once_its_placeholders_are_set(tmp_path):
+    """The README's `mb` function reads the settings file with sh (`set -a; . env`): every
+    value must come out as the site reads it (quotes dropped), not as a syntax error."""
+    values = {name: placeholders_set(value) for name, value in env_example_values().items()}
+    settings_file = tmp_path / "env"
+    settings_file.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
+    shell = subprocess.run(
+        ["sh", "-c", 'set -a && . "$1" && set +a && env -0', "sh", str(settings_file)],
+        env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert shell.returncode == 0, shell.stderr
+    read = dict(entry.split("=", 1) for entry in shell.stdout.split("\0") if entry)
+    assert {name: read[name] for name in values} == {
+        name: value.strip('"') for name, value in values.items()
+    }
+    assert read["DEFAULT_FROM_EMAIL"] == "Microblog <noreply@microblog.example.com>"
+
+
 def test_compose_interpolates_only_variables_env_example_lists():
     """Every ${VAR} of compose.yaml has its line in .env.example."""
     assert interpolated((DEPLOY / "compose.yaml").read_text()) - env_example() == set()
@@ -394,3 +419,11 @@ def test_python_version_agrees_with_the_dockerfile_and_pyproject():
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     minimum = tuple(int(part) for part in re.fullmatch(r">=(\d+)\.(\d+)", requires).groups())
     assert tuple(int(part) for part in version.split(".")) >= minimum
+
+
+def test_the_readmes_media_backup_names_the_volume_compose_makes(compose):
+    """Compose names a volume <project>_<volume>: a wrong name would back up a new, empty
+    volume without a word."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert f"-v {compose['name']}_media:/media " in readme
+    assert "media" in compose["volumes"]

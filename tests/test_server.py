@@ -22,7 +22,8 @@ ROOT = Path(settings.BASE_DIR)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Two server processes on a fresh SQLite database; yields (port, path of its log)."""
+    """Two server processes on a fresh SQLite database, logging JSON; yields (port, path of
+    its log)."""
     workdir = tmp_path_factory.mktemp("served")
     port = free_port()
     hidden = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
@@ -34,6 +35,7 @@ def server(tmp_path_factory):
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "WEB_CONNECTION_REQUESTS": "3",
+        "LOG_FORMAT": "json",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     log = workdir / "server.log"
@@ -72,6 +74,19 @@ def test_a_posted_body_reaches_django(server):
     status, body = request(port, "POST", "/api/users", {"username": "ann"})
     assert status == 400
     assert set(json.loads(body)["fields"]) == {"email", "password"}  # it read the username
+
+
+def test_with_log_format_json_every_line_is_a_json_object_uvicorns_too(server):
+    port, log = server
+    assert request(port, "GET", "/healthz")[0] == 200
+    time.sleep(0.2)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert any(
+        record["logger"].startswith("uvicorn")
+        and record["message"].startswith("Started server process")
+        for record in records
+    )
+    assert any(record.get("path") == "/healthz" and record["request_id"] for record in records)
 
 
 def test_keep_alive_connections_are_closed_now_and_then(server):

@@ -70,6 +70,29 @@ class TestSettings:
     def test_debug_is_off_unless_asked(self, setting_with):
         assert setting_with("DEBUG") == "False"
         assert setting_with("DEBUG", DEBUG="true") == "True"
+        assert setting_with("DEBUG", DEBUG="Yes") == "True"
+        assert setting_with("DEBUG", DEBUG="") == "False"  # empty: the default
+
+    @pytest.mark.parametrize(
+        ("variable", "value", "message"),
+        [
+            ("DEBUG", "maybe", "DEBUG must be true or false (yes/no, on/off, 1/0), not 'maybe'"),
+            ("SECURE_COOKIES", "ture", "SECURE_COOKIES must be true or false"),
+            (
+                "ACCOUNT_EMAIL_VERIFICATION",
+                "sometimes",
+                "ACCOUNT_EMAIL_VERIFICATION must be one of none, optional, mandatory, not "
+                "'sometimes'",
+            ),
+        ],
+    )
+    def test_a_value_it_cannot_read_stops_the_start_saying_so(
+        self, run_settings, variable, value, message
+    ):
+        """Not read as false (a typo in SECURE_COOKIES would send cookies over plain HTTP)."""
+        result = run_settings(**{variable: value})
+        assert result.returncode != 0
+        assert message in result.stderr
 
     def test_a_secret_key_is_generated_once_and_kept(self, setting_with, tmp_path):
         key_file = tmp_path / "var" / "secret_key"

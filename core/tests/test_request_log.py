@@ -255,7 +255,7 @@ def test_an_unknown_log_format_is_refused(run_settings, tmp_path):
     result = run_settings(LOG_FORMAT="bogus", VAR_DIR=str(tmp_path))
 
     assert result.returncode != 0
-    assert "LOG_FORMAT must be text or json, not 'bogus'" in result.stderr
+    assert "LOG_FORMAT must be one of text, json, not 'bogus'" in result.stderr
 
 
 @json_logs

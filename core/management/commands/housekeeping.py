@@ -2,11 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
-from core.housekeeping import housekeeping_run
+from core.housekeeping import housekeeping_report, housekeeping_run
 
 
 class Command(BaseCommand):
-    """Run every app's pruning and say what each removed."""
+    """Run every app's pruning and say what each did."""
 
     help = (
         "Remove expired API tokens, read notifications, finished task results and finished "
@@ -16,5 +16,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         """Run the housekeeping, one line per kind."""
-        for name, removed in housekeeping_run().items():
-            self.stdout.write(f"{name}: {removed:,} removed")
+        for line in housekeeping_report(housekeeping_run()):
+            self.stdout.write(line)
