@@ -9,7 +9,11 @@ msgstr (and of each msgstr_plural form) is the markup of its msgid, exactly. Mar
   a `<` that opens a tag which never closes counts with the rest of the text up to the
   next `<`, and a lone `<` before a space or a digit counts as itself;
 * every entity and character reference (`&amp;`, `&#39;`, `&#x27;`);
-* every `javascript:` or `vbscript:` URL scheme, even one spread out with blanks.
+* every `javascript:` or `vbscript:` URL scheme, even one spread out with blanks;
+* every `"` and `>` outside a tag: `{% translate %}` puts a translation into attributes too
+  (`placeholder="{% translate 'Search' %}"`), where a `"` would end the value and let the
+  translator write attributes of their own (`autofocus onfocus=...`, `hidden`). Typographic
+  quotes (“ ” « » „) are text.
 
 Both sides are compared as multisets: a translation may reorder the original's tags (word
 order differs between languages), but may neither add nor drop any. An empty msgstr is an
@@ -43,6 +47,7 @@ MARKUP = re.compile(
     | <                                           # a lone "<"
     | &(?:\#[0-9]+|\#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);  # an entity or character reference
     | {_SCRIPT_SCHEMES}                           # a script URL
+    | [">]                                        # outside a tag: ends an attribute, a tag
     """,
     re.VERBOSE | re.IGNORECASE,
 )

@@ -126,6 +126,8 @@ def test_format_fields_of_a_translators_own_are_refused(msgid, msgstr, allowed):
         ("Fish &amp; chips", "Pescado &amp; patatas"),
         ("Bearer <token>", "«Bearer <token>»"),
         ("a < b", "a < b"),
+        ("Search", "„Suchen“ «chercher» “buscar”"),  # typographic quotes are text
+        ('Posts matching "%(query)s"', 'Entradas con "%(query)s"'),
     ],
 )
 def test_a_translation_may_keep_and_reorder_the_markup_of_its_original(msgid, msgstr):
@@ -149,6 +151,10 @@ def test_a_translation_may_keep_and_reorder_the_markup_of_its_original(msgid, ms
         ("Open %(url)s", "Abre java\tscript:alert(1)"),
         # a ">" inside quotes does not end a tag, so the original's tag cannot be stretched
         ('<a title="a>b">x</a>', '<a title="a>b" onmouseover="alert(1)">x</a>'),
+        # {% translate %} inside an attribute: a '"' would end it (placeholder="Buscar" ...)
+        ("Search", 'Buscar" autofocus onfocus="alert(document.domain)" data-x="'),
+        ("Main", 'Principal" hidden id="x'),
+        ("Main", "Principal >"),
     ],
 )
 def test_a_translation_may_not_bring_markup_of_its_own(msgid, msgstr):

@@ -75,7 +75,7 @@ def plain_entry(path: Path) -> polib.POEntry:
     return next(
         e
         for e in polib.pofile(path)
-        if e.msgstr and not e.msgid_plural and not {"<", "&"} & set(e.msgid + e.msgstr)
+        if e.msgstr and not e.msgid_plural and not {"<", "&", '"'} & set(e.msgid + e.msgstr)
     )
 
 
@@ -137,6 +137,16 @@ class TestMarkupInTranslations:
         linked = linked_entry(path)
         page = refused(translator_client, form_url, path, {field(linked): "Sin enlace"})
         assert "lacks markup that the original has" in page
+
+    def test_a_quote_that_would_end_an_attribute_is_refused(
+        self, translator_client, catalogue, form_url
+    ):
+        """{% translate %} also fills attributes (the navbar's placeholder="Search")."""
+        path, _idx = catalogue
+        plain = plain_entry(path)
+        injected = plain.msgstr + '" autofocus onfocus="alert(document.domain)" data-x="'
+        page = refused(translator_client, form_url, path, {field(plain): injected})
+        assert "adds markup that the original does not have" in page
 
     def test_a_placeholder_the_original_does_not_have_is_refused(
         self, translator_client, catalogue, form_url

@@ -84,6 +84,19 @@ class TestViews:
         assert "Unfollow" in content
         assert Follow.objects.filter(follower=user, followed=other_user).exists()
 
+    @pytest.mark.parametrize(
+        "next_address", ["-1", "x", "a b", "\xff", "home", "//evil.example/", "http://[::1"]
+    )
+    def test_a_next_that_is_not_a_path_here_returns_to_the_profile(
+        self, member_client, other_user, next_address
+    ):
+        """Not read relative to the page, nor as a URL's name (redirect() did: a 500)."""
+        response = member_client.post(
+            reverse("follow", args=[other_user.username]), {"next": next_address}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("profile", args=[other_user.username])
+
     def test_unfollow_button(self, member_client, user, other_user):
         FollowFactory(follower=user, followed=other_user)
         response = member_client.post(reverse("unfollow", args=[other_user.username]), follow=True)
