@@ -14,6 +14,7 @@ from channels.generic.websocket import WebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 from redis.exceptions import RedisError
+from rest_framework.throttling import BaseThrottle
 
 from core import live
 from core.layer_watch import MembershipWatch
@@ -28,13 +29,24 @@ PARAMETERS = {"channel", "stream", "signed_stream_name"}
 # A stream is heard once per socket, whatever its identifier's spelling (a home stream
 # joins up to a thousand groups: twenty copies of it cost a socket megabytes).
 MAX_SUBSCRIPTIONS = 20
-# Sockets of one member in one process (a tab each): more is a flood, refused at once.
-MAX_MEMBER_SOCKETS = 50
+# Sockets of one client in one process (a tab each): a member's, or a visitor address's
+# (visitors hear explore and profiles live); more is a flood, refused at once.
+MAX_CLIENT_SOCKETS = 50
 # Identifiers are a few dozen characters: a bigger frame is not one of Turbo's.
 MAX_FRAME_CHARACTERS = 4096
 # Channel layers forget a membership after a day (group_expiry): a socket open longer,
 # whose page never subscribes again, renews its groups this often.
 GROUPS_RENEWAL_SECONDS = 6 * 3600
+
+
+def socket_client_address(scope) -> str:
+    """A socket's client address, read as the API's throttles and the request log read a
+    request's (behind TRUSTED_PROXY_COUNT proxies: the address the nearest one saw)."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+               for name, value in scope.get("headers", [])}  # fmt: skip
+    peer = scope.get("client") or ("unknown",)
+    handshake = SimpleNamespace(headers=headers, META={"REMOTE_ADDR": peer[0]})
+    return BaseThrottle().get_ident(handshake) or "unknown"
 
 
 class RefuseConsumer(WebsocketConsumer):
@@ -95,7 +107,8 @@ class CableConsumer(ActionCableConsumer):
     which it does as whoever its cookies now say.
     """
 
-    member_sockets: Counter[int] = Counter()  # open sockets in this process, per member
+    # Open sockets in this process, per client: ("member", id) or ("address", ip).
+    client_sockets: Counter[tuple[str, int | str]] = Counter()
     closing = False  # once closed from this end, nothing more is sent
 
     async def __call__(self, scope, receive, send):
@@ -116,7 +129,12 @@ class CableConsumer(ActionCableConsumer):
         """Accept, greet, and keep the connection alive with pings."""
         user = self.scope.get("user")
         self.member_id = user.pk if user is not None and user.is_authenticated else None
-        if self.member_id and self.member_sockets[self.member_id] >= MAX_MEMBER_SOCKETS:
+        self.client = (
+            ("member", self.member_id)
+            if self.member_id
+            else ("address", socket_client_address(self.scope))
+        )
+        if self.client_sockets[self.client] >= MAX_CLIENT_SOCKETS:
             self.ping_task = None
             await self.close()
             return
@@ -125,8 +143,8 @@ class CableConsumer(ActionCableConsumer):
         self.ping_task = asyncio.get_running_loop().create_task(self._ping())
         self.watch = MembershipWatch.socket_opened(self.channel_layer)
         self.generation = self.watch.generation
+        self.client_sockets[self.client] += 1
         if self.member_id:
-            self.member_sockets[self.member_id] += 1
             self.sockets_group = live.sockets_group(self.member_id)
             await self.channel_layer.group_add(self.sockets_group, self.channel_name)
 
@@ -137,10 +155,9 @@ class CableConsumer(ActionCableConsumer):
         self.ping_task.cancel()
         self.ping_task = None
         self.watch.socket_closed()
-        if self.member_id:
-            self.member_sockets[self.member_id] -= 1
-            if not self.member_sockets[self.member_id]:
-                del self.member_sockets[self.member_id]
+        self.client_sockets[self.client] -= 1
+        if not self.client_sockets[self.client]:
+            del self.client_sockets[self.client]
         try:
             for group in self._all_groups():
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from core import consumers
 from deploy.stack import UNITS, unit
 
 NGINX_SITE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "microblog.conf"
@@ -51,6 +52,17 @@ def test_the_websocket_location_upgrades_and_outlives_the_pings():
     assert "proxy_http_version 1.1;" in cable
     timeout = int(re.search(r"proxy_read_timeout (\d+)s;", cable).group(1))
     assert timeout > 10 * settings.LIVE_PING_SECONDS
+
+
+def test_one_address_holds_a_bounded_number_of_live_connections():
+    """As the site counts them per process (core.consumers), nginx counts them per address;
+    and the web server may hold far more sockets than the usual 1,024 files."""
+    cable = re.search(r"location = /cable \{(.*?)\n    \}", nginx_site(), re.S).group(1)
+    zone = re.search(r"limit_conn_zone \$binary_remote_addr zone=(\w+):", nginx_site()).group(1)
+    limit = int(re.search(rf"limit_conn {zone} (\d+);", cable).group(1))
+    assert limit == consumers.MAX_CLIENT_SOCKETS
+    assert "limit_conn_status 429;" in cable
+    assert int(unit("microblog-web.service")["Service"]["LimitNOFILE"]) >= 65536
 
 
 def test_nginx_proxies_to_the_socket_the_web_unit_listens_on():

@@ -129,8 +129,33 @@ def test_saving_a_profile_leaves_sockets_open():
     async_to_sync(run)()
 
 
+def test_one_visitor_address_opens_a_bounded_number_of_sockets(monkeypatch, settings):
+    """Visitors hear explore and profiles live; one address's flood of sockets (each holds
+    the process's memory and files) is refused, read behind our proxy as the API reads it."""
+    monkeypatch.setattr(consumers, "MAX_CLIENT_SOCKETS", 3)
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = settings.REST_FRAMEWORK | {"NUM_PROXIES": 1}
+
+    def behind_proxy(address: str) -> list[tuple[bytes, bytes]]:
+        return [(b"x-forwarded-for", f"203.0.113.250, {address}".encode())]
+
+    async def run():
+        open_ones = [await cable_open(headers=behind_proxy("198.51.100.7")) for _ in range(3)]
+        with pytest.raises(AssertionError):  # the fourth is refused, whatever it claims first
+            await cable_open(headers=behind_proxy("198.51.100.7"))
+        other = await cable_open(headers=behind_proxy("198.51.100.8"))  # others still connect
+        assert await subscribe(other, "explore") == "confirm_subscription"
+        await other.disconnect()
+        await open_ones.pop().disconnect()
+        open_ones.append(await cable_open(headers=behind_proxy("198.51.100.7")))  # freed
+        for cable in open_ones:
+            await cable.disconnect()
+
+    async_to_sync(run)()
+
+
 def test_one_member_opens_a_bounded_number_of_sockets(monkeypatch):
-    monkeypatch.setattr(consumers, "MAX_MEMBER_SOCKETS", 3)
+    monkeypatch.setattr(consumers, "MAX_CLIENT_SOCKETS", 3)
     alice = UserFactory()
     _client, key = session_of(alice)
 

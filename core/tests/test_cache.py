@@ -4,6 +4,8 @@ These tests run a real redis-server of their own on a spare port, stop it in the
 and start it again.
 """
 
+import asyncio
+import os
 import signal
 
 import pytest
@@ -112,3 +114,39 @@ def test_a_failing_database_cache_never_breaks_the_transaction_around_it(setting
         user.save()
     user.refresh_from_db()
     assert user.about_me == "Still here"
+
+
+@pytest.mark.parametrize(
+    ("backend", "location"),
+    [
+        ("core.cache.FailSoftDiskCache", "{tmp_path}"),
+        ("core.cache.FailSoftRedisCache", "redis://127.0.0.1:1/0"),
+    ],
+)
+def test_the_backends_of_a_process_share_one_client(
+    settings, tmp_path, monkeypatch, backend, location
+):
+    """Django makes a backend per thread and per asyncio task (each WebSocket is one): each
+    opened connections of its own (diskcache: one file per shard, 17 a socket, kept until
+    the garbage collector ran; 200 sockets held 3,400 files)."""
+    settings.CACHES = settings.CACHES | {
+        "shared": {"BACKEND": backend, "LOCATION": location.format(tmp_path=tmp_path)}
+    }
+    monkeypatch.setattr(FailSoftRedisCache.breaker, "open_until", 0.0)  # nothing listens
+    monkeypatch.setattr(FailSoftMixin, "_down", False)
+
+    async def in_tasks(count: int) -> list:
+        async def one():
+            return caches["shared"]
+
+        return await asyncio.gather(*(asyncio.create_task(one()) for _ in range(count)))
+
+    first = asyncio.run(in_tasks(1))[0]
+    first.get("warm")  # the first backend's connections, opened
+    files = len(os.listdir("/proc/self/fd"))
+    backends = asyncio.run(in_tasks(50))
+    assert len({id(made) for made in backends}) == 50  # Django's doing
+    assert {id(made._cache) for made in backends} == {id(first._cache)}
+    for made in backends:
+        made.get("warm")
+    assert len(os.listdir("/proc/self/fd")) <= files + 1

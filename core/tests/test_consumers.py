@@ -339,11 +339,11 @@ def test_a_socket_waiting_on_a_stopped_redis_is_closed_in_order(own_redis):
 
     async def run():
         cable = await cable_open(session_key=key)
-        assert consumers.CableConsumer.member_sockets[member.pk] == 1
+        assert consumers.CableConsumer.client_sockets[("member", member.pk)] == 1
         await in_thread(own_redis.stop)
         assert await heard(cable, timeout=5) == RECONNECT
         assert await heard(cable) == {"type": "closed"}
-        assert consumers.CableConsumer.member_sockets[member.pk] == 0
+        assert consumers.CableConsumer.client_sockets[("member", member.pk)] == 0
         await in_thread(own_redis.start)
         cable = await cable_open(session_key=key)
         assert await subscribe(cable, "explore") == "confirm_subscription"
@@ -373,14 +373,14 @@ def test_a_socket_whose_client_vanished_mid_frame_is_counted_out(monkeypatch):
         nonlocal gone
         layer = get_channel_layer()
         await layer.flush()  # memberships of sockets earlier tests left behind
-        for _ in range(consumers.MAX_MEMBER_SOCKETS + 1):
+        for _ in range(consumers.MAX_CLIENT_SOCKETS + 1):
             cable = await cable_open(session_key=key)
             gone = True
             await cable.send_json_to({"command": "subscribe", "identifier": identifier("explore")})
             with pytest.raises(ClientDisconnected):
                 await cable.receive_output(timeout=1)
             gone = False
-            assert consumers.CableConsumer.member_sockets[member.pk] == 0
+            assert consumers.CableConsumer.client_sockets[("member", member.pk)] == 0
         assert not any(layer.groups.values())
         cable = await cable_open(session_key=key)  # not refused: no slot was lost
         await cable.disconnect()
