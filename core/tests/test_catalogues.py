@@ -5,6 +5,7 @@ translation whose markup is not its original's (see core.catalogues), or when
 `manage.py translate update` would add strings that nobody has translated yet.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,16 @@ from core.catalogues import (
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUES = sorted((BASE_DIR / "locale").glob("*/LC_MESSAGES/*.po"))
 SHIPPED_LANGUAGES = {code for code, _name in settings.LANGUAGES} - {"en"}
+TEMPLATES = sorted(
+    path
+    for folder in [BASE_DIR / "templates", *BASE_DIR.glob("*/templates")]
+    for path in folder.rglob("*.html")
+)
+# A translation that opens a single-quoted attribute value (translations may hold "'":
+# French writes "l'auteur", so the markup guard cannot count it).
+SINGLE_QUOTED_TRANSLATION = re.compile(
+    r"=\s*'[^'<>]*\{%\s*(?:translate|trans|blocktranslate|blocktrans)\b"
+)
 
 
 def test_every_listed_language_ships_both_catalogues():
@@ -65,6 +76,18 @@ def markup_problems(path: Path) -> list[str]:
 def test_translations_carry_exactly_the_markup_of_their_original(path):
     problems = markup_problems(path)
     assert not problems, "\n".join(problems)
+
+
+def test_translations_in_attributes_are_in_double_quotes():
+    """The markup guard keeps '"' out of translations, not "'": a translation inside a
+    single-quoted attribute could end it."""
+    assert len(TEMPLATES) > 50
+    found = [
+        f"{path.relative_to(BASE_DIR)}: {match.group()}"
+        for path in TEMPLATES
+        for match in SINGLE_QUOTED_TRANSLATION.finditer(path.read_text())
+    ]
+    assert found == []
 
 
 def test_the_markup_check_reads_every_entry_and_plural_form(tmp_path):
