@@ -13,7 +13,7 @@ msgstr (and of each msgstr_plural form) is the markup of its msgid, exactly. Mar
 * every `"` and `>` outside a tag: `{% translate %}` puts a translation into attributes too
   (`placeholder="{% translate 'Search' %}"`), where a `"` would end the value and let the
   translator write attributes of their own (`autofocus onfocus=...`, `hidden`). Typographic
-  quotes (“ ” « » „) are text.
+  quotes (“ ” « » „) are text, and a translation may use them for the original's `"`.
 
 Both sides are compared as multisets: a translation may reorder the original's tags (word
 order differs between languages), but may neither add nor drop any. An empty msgstr is an
@@ -52,6 +52,9 @@ MARKUP = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+
+# Markup only where it is added: a translation may write the original's '"' as « » or „ “.
+TEXT = {'"', ">"}
 
 # A printf-style conversion as Python's % operator reads it; "%%" is a literal percent sign.
 PLACEHOLDER = re.compile(
@@ -120,9 +123,11 @@ def markup_problem(msgid: str, msgstr: str) -> str | None:
     problems = []
     if added := translation - original:
         problems.append(f"adds markup that the original does not have: {_listed(added)}")
-    if dropped := original - translation:
+    if dropped := Counter(
+        {piece: count for piece, count in (original - translation).items() if piece not in TEXT}
+    ):
         problems.append(f"lacks markup that the original has: {_listed(dropped)}")
-    return "; ".join(problems)
+    return "; ".join(problems) or None
 
 
 def translation_problem(entry, msgstr: str, plural_index: int | None = None) -> str | None:

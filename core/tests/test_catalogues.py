@@ -151,6 +151,7 @@ def test_format_fields_of_a_translators_own_are_refused(msgid, msgstr, allowed):
         ("a < b", "a < b"),
         ("Search", "„Suchen“ «chercher» “buscar”"),  # typographic quotes are text
         ('Posts matching "%(query)s"', 'Entradas con "%(query)s"'),
+        ('Posts matching "%(query)s"', "Entradas con «%(query)s»"),  # its own quotes
     ],
 )
 def test_a_translation_may_keep_and_reorder_the_markup_of_its_original(msgid, msgstr):
